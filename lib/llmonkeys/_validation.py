@@ -1,0 +1,229 @@
+"""Input validation shared by the public functions of :mod:`llmonkeys`.
+
+Every public function validates at its boundary with these helpers, so that
+bad input raises a :class:`ValueError` (or :class:`TypeError`) that names the
+argument, says what was wrong and what is allowed, instead of returning NaN
+or a wrong answer.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "as_float_array",
+    "as_count_array",
+    "check_counts",
+    "check_positive_scalar",
+    "check_probability_scalar",
+    "broadcast",
+]
+
+
+def _describe_bad(name: str, values: NDArray, mask: NDArray, what: str) -> str:
+    bad = np.asarray(values)[mask]
+    shown = ", ".join(repr(v.item()) for v in bad.ravel()[:3])
+    more = "" if bad.size <= 3 else f" (and {bad.size - 3} more)"
+    return f"{name} must be {what}; got {shown}{more}"
+
+
+def as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """Convert ``x`` to a finite float64 array or raise.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` as float64.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not numeric (strings, objects, complex numbers).
+    ValueError
+        If ``x`` contains NaN or infinite values.
+    """
+    arr = np.asarray(x)
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"{name} must be real numbers (int or float); got dtype {arr.dtype}"
+        )
+    arr = arr.astype(np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        raise ValueError(_describe_bad(name, arr, ~finite, "finite (no NaN or inf)"))
+    return arr
+
+
+def as_count_array(x: ArrayLike, name: str, minimum: int = 0) -> NDArray[np.int64]:
+    """Convert ``x`` to an int64 array of whole numbers ``>= minimum``.
+
+    Floats are accepted when they hold whole numbers (the upstream data
+    stores counts as float32).
+
+    Parameters
+    ----------
+    x : array_like
+        Counts.
+    name : str
+        Argument name used in error messages.
+    minimum : int, default 0
+        Smallest allowed value.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x`` as int64.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not numeric.
+    ValueError
+        If ``x`` holds NaN, infinities, non-integers or values below
+        ``minimum``.
+    """
+    arr = as_float_array(x, name)
+    whole = arr == np.round(arr)
+    if not whole.all():
+        raise ValueError(_describe_bad(name, arr, ~whole, "whole numbers"))
+    if np.any(np.abs(arr) > 2.0**53):
+        raise ValueError(f"{name} must be below 2**53 in absolute value")
+    low = arr < minimum
+    if low.any():
+        raise ValueError(_describe_bad(name, arr, low, f">= {minimum}"))
+    return arr.astype(np.int64)
+
+
+def broadcast(**arrays: NDArray) -> tuple[NDArray, ...]:
+    """Broadcast named arrays, with an error naming their shapes.
+
+    Parameters
+    ----------
+    **arrays : numpy.ndarray
+        Arrays to broadcast, by argument name.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The broadcast arrays, in the order given.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not broadcast together.
+    """
+    try:
+        return tuple(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(
+            f"shapes do not broadcast together: {shapes}; use equal shapes, "
+            "scalars, or shapes that numpy broadcasting allows"
+        ) from None
+
+
+def check_counts(
+    n: ArrayLike, c: ArrayLike
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Validate attempt counts ``n`` and success counts ``c``.
+
+    Parameters
+    ----------
+    n : array_like of int
+        Attempts per problem, ``n >= 1``.
+    c : array_like of int
+        Successes per problem, ``0 <= c <= n``.
+
+    Returns
+    -------
+    n, c : numpy.ndarray
+        Broadcast int64 arrays.
+
+    Raises
+    ------
+    ValueError
+        If a count is negative, not whole, NaN, ``n < 1``, ``c > n``, or
+        the shapes do not broadcast.
+    """
+    n_arr = as_count_array(n, "n", minimum=1)
+    c_arr = as_count_array(c, "c", minimum=0)
+    n_arr, c_arr = broadcast(n=n_arr, c=c_arr)
+    over = c_arr > n_arr
+    if over.any():
+        i = np.flatnonzero(over.ravel())[0]
+        raise ValueError(
+            "c must satisfy 0 <= c <= n (successes cannot exceed attempts); "
+            f"got c={c_arr.ravel()[i]} > n={n_arr.ravel()[i]}"
+        )
+    return n_arr, c_arr
+
+
+def check_positive_scalar(x: object, name: str, *, upper: float | None = None) -> float:
+    """Return ``x`` as a float if it is a finite number > 0 (and <= upper).
+
+    Parameters
+    ----------
+    x : object
+        Candidate value.
+    name : str
+        Argument name used in error messages.
+    upper : float, optional
+        Inclusive upper bound.
+
+    Returns
+    -------
+    float
+        The validated value.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a real number.
+    ValueError
+        If ``x`` is not finite, not positive or above ``upper``.
+    """
+    if isinstance(x, bool) or not isinstance(x, numbers.Real | np.number):
+        raise TypeError(f"{name} must be a real number; got {type(x).__name__}")
+    value = float(x)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {x!r}")
+    if upper is not None and value > upper:
+        raise ValueError(f"{name} must be <= {upper}; got {x!r}")
+    return value
+
+
+def check_probability_scalar(x: object, name: str) -> float:
+    """Return ``x`` as a float if it lies in (0, 1].
+
+    Parameters
+    ----------
+    x : object
+        Candidate value.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    float
+        The validated value.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a real number.
+    ValueError
+        If ``x`` is outside (0, 1].
+    """
+    return check_positive_scalar(x, name, upper=1.0)

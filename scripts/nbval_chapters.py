@@ -1,0 +1,50 @@
+"""Run nbval on every chapter listed in _toc.yml.
+
+Chapters are jupytext MyST files; nbval collects only .ipynb, so each chapter
+is converted into a temporary folder (never into the repository) and
+``pytest --nbval-lax`` executes them there. A chapter with code that is not
+collected, or any cell that raises (check cells included), fails the run.
+
+Usage: python scripts/nbval_chapters.py [pytest options] [chapter stems]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import jupytext
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from book_toc import code_chapters  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    only = {a for a in argv if not a.startswith("-")}
+    options = [a for a in argv if a.startswith("-")]
+    chapters = [p for p in code_chapters() if not only or p.stem in only]
+    if only - {p.stem for p in chapters}:
+        print(f"unknown chapters: {sorted(only - {p.stem for p in chapters})}")
+        return 2
+    with tempfile.TemporaryDirectory(prefix="llmonkeys-nbval-") as tmp:
+        notebooks = []
+        for md in chapters:
+            nb = jupytext.read(md)
+            target = Path(tmp) / f"{md.stem}.ipynb"
+            jupytext.write(nb, target)
+            notebooks.append(str(target))
+        print(f"nbval: {len(notebooks)} chapters: {', '.join(p.stem for p in chapters)}")
+        cmd = [
+            sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider",
+            "--nbval-cell-timeout=900", "-o", "filterwarnings=", "--rootdir", tmp,
+            *options, *notebooks,
+        ]
+        result = subprocess.run(cmd, cwd=tmp, check=False)
+        return result.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
