@@ -36,7 +36,8 @@ def main(argv: list[str]) -> int:
             target = Path(tmp) / f"{md.stem}.ipynb"
             jupytext.write(nb, target)
             notebooks.append(str(target))
-        print(f"nbval: {len(notebooks)} chapters: {', '.join(p.stem for p in chapters)}")
+        names = ", ".join(p.stem for p in chapters)
+        print(f"nbval: {len(notebooks)} chapters: {names}")
         cmd = [
             sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider",
             "--nbval-cell-timeout=900", "-o", "filterwarnings=", "--rootdir", tmp,
