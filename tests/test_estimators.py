@@ -134,8 +134,9 @@ def test_pass_at_k_matches_mpmath_edge_cases():
 @pytest.mark.parametrize("n", [1, 10, 10_000, 10**6])
 def test_exact_values_at_the_ends(n):
     k = np.unique([1, max(1, n // 2), n])
-    # c = 0: never solved, exactly 0
+    # c = 0: never solved, exactly +0.0 (not -0.0, which prints as "-0.")
     assert_array_equal(pass_at_k(n, 0, k), 0.0)
+    assert not np.signbit(pass_at_k(n, 0, k)).any()
     # c = n: always solved, exactly 1
     assert_array_equal(pass_at_k(n, n, k), 1.0)
     # n - c < k: every draw of k contains a success, exactly 1
@@ -317,6 +318,8 @@ def test_naive_formula():
     assert float(naive_pass_at_k(10, 1, 2)) == pytest.approx(0.19, rel=RTOL)
     # c = n is exactly 1 and warns about nothing (warnings are errors here)
     assert naive_pass_at_k(10, 10, 3) == 1.0
+    # c = 0 is +0.0, not -0.0
+    assert not np.signbit(naive_pass_at_k(10, 0, [1, 7])).any()
 
 
 def test_naive_is_biased_low_and_pass_at_k_is_unbiased():
@@ -356,8 +359,12 @@ def test_curve_is_mean_over_problems(arrs):
     expected = np.array([pass_at_k(n, c, kk).mean() for kk in k])
     assert curve.shape == k.shape
     assert_allclose(curve, expected, rtol=RTOL, atol=0)
+    # -log(p) inherits an absolute error ~ eps from the rounding of p (the
+    # mean is summed in another order here), hence atol on top of rtol;
+    # near p = 1 that is a large relative error of the small -log(p).
     with np.errstate(divide="ignore"):
-        assert_allclose(neg_log_pass_at_k(n, c, k), -np.log(expected), rtol=RTOL)
+        assert_allclose(neg_log_pass_at_k(n, c, k), -np.log(expected), rtol=RTOL,
+                        atol=1e-15)
 
 
 def test_curve_scalar_k_and_docstring():
@@ -564,7 +571,8 @@ COUNT_FUNCS = [pass_at_k, log_fail_ratio, naive_pass_at_k]
         (np.inf, 1, 1, r"n must be finite.*got inf"),
         (10, 1, -np.inf, r"k must be finite.*got -inf"),
         (2.0**60, 1, 1, r"n must be below 2\*\*53"),
-        ([10, 10, 10], [1, 2], 1, r"shapes do not broadcast together: n \(3,\), c \(2,\)"),
+        ([10, 10, 10], [1, 2], 1,
+         r"shapes do not broadcast together: n \(3,\), c \(2,\)"),
         ([10, 10], [1, 2], [1, 2, 3], r"shapes do not broadcast.*k \(3,\)"),
     ],
 )
@@ -594,5 +602,23 @@ def test_k_above_n_value_error(func):
     ],
 )
 def test_type_errors(func, n, c, k, name):
-    with pytest.raises(TypeError, match=rf"{name} must be real numbers \(int or float\)"):
+    match = rf"{name} must be real numbers \(int or float\)"
+    with pytest.raises(TypeError, match=match):
         func(n, c, k)
+
+
+def test_neg_log_pass_at_k_keeps_relative_accuracy_near_zero():
+    # pass_D@k close to 1: y = -log(1 - mean_fail) ~ mean_fail, tiny.
+    # Reference: mpmath at 50 digits from exact binomial ratios.
+    import mpmath as mp
+
+    mp.mp.dps = 50
+    n = np.array([1000, 1000, 1000])
+    c = np.array([1000, 500, 3])
+    k = np.array([20, 200])
+    got = neg_log_pass_at_k(n, c, k)
+    for j, kk in enumerate(k):
+        fails = [mp.binomial(int(ni - ci), int(kk)) / mp.binomial(int(ni), int(kk))
+                 for ni, ci in zip(n, c, strict=True)]
+        ref = -mp.log1p(-mp.fsum(fails) / 3)
+        np.testing.assert_allclose(got[j], float(ref), rtol=1e-12)

@@ -270,7 +270,8 @@ def pass_at_k(
     """
     n_arr, c_arr, k_arr = _validated(n, c, k, k_above_n=k_above_n)
     safe_k = np.minimum(k_arr, n_arr)
-    out = -np.expm1(_log_fail_ratio_unchecked(n_arr, c_arr, safe_k))
+    # 0.0 - x, not -x: c = 0 gives +0.0, never -0.0.
+    out = 0.0 - np.expm1(_log_fail_ratio_unchecked(n_arr, c_arr, safe_k))
     out = np.where(k_arr > n_arr, 1.0, out)
     return out
 
@@ -313,7 +314,7 @@ def naive_pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> NDArray[np.floa
     n_arr, c_arr, k_arr = broadcast(n=n_arr, c=c_arr, k=k_arr)
     # c = n gives log1p(-1) = -inf and the exact answer 1; no warning.
     with np.errstate(divide="ignore"):
-        return -np.expm1(k_arr * np.log1p(-c_arr / n_arr))
+        return 0.0 - np.expm1(k_arr * np.log1p(-c_arr / n_arr))
 
 
 def _problem_grid(
@@ -404,9 +405,29 @@ def neg_log_pass_at_k(
     >>> neg_log_pass_at_k([10, 10], [10, 0], 1).round(4).tolist()
     [0.6931]
     """
-    curve = pass_at_k_curve(n, c, k, k_above_n=k_above_n)
+    return _curve_and_neg_log(n, c, k, k_above_n)[1]
+
+
+def _curve_and_neg_log(
+    n: ArrayLike, c: ArrayLike, k: ArrayLike, k_above_n: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return pass_D@k and -log pass_D@k, the latter accurate near 0.
+
+    Where pass_D@k > 1/2 the log is taken of the mean failure probability,
+    ``-log1p(-mean_fail)``, which keeps full relative accuracy when
+    pass_D@k is close to 1 (``-log(mean_pass)`` would lose it).
+    """
+    n_arr, c_arr, k_arr = _problem_grid(n, c, k)
+    _validated(n_arr[:, None], c_arr[:, None], k_arr[None, :], k_above_n)
+    n2, c2, k2 = np.broadcast_arrays(n_arr[:, None], c_arr[:, None], k_arr[None, :])
+    above = k2 > n2
+    log_fail = _log_fail_ratio_unchecked(n2, c2, np.minimum(k2, n2))
+    log_fail = np.where(above, -np.inf, log_fail)
+    mean_fail = np.exp(log_fail).mean(axis=0)
+    mean_pass = (0.0 - np.expm1(log_fail)).mean(axis=0)
     with np.errstate(divide="ignore"):
-        return -np.log(curve)
+        y = np.where(mean_pass > 0.5, -np.log1p(-mean_fail), -np.log(mean_pass))
+    return mean_pass, y
 
 
 @dataclass(frozen=True)
@@ -627,9 +648,7 @@ def curves_by_model(
     k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1))
     frames = []
     for model, sub in counts.groupby("model", observed=True, sort=True):
-        curve = pass_at_k_curve(sub["n"], sub["c"], k_arr, k_above_n=k_above_n)
-        with np.errstate(divide="ignore"):
-            y = -np.log(curve)
+        curve, y = _curve_and_neg_log(sub["n"], sub["c"], k_arr, k_above_n)
         frames.append(pd.DataFrame({"model": model, "k": k_arr, "pass_at_k": curve,
                                     "y": y}))
     out = pd.concat(frames, ignore_index=True)
