@@ -110,3 +110,10 @@ def test_early_stopping_errors():
         simulate_early_stopping([0.1], 60, 10, 0)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
         simulate_early_stopping([0.1], 0, 10, 0)
+
+
+def test_finite_curve_relative_accuracy_near_zero():
+    # Mean failure 1e-20: -log pass_D@k = 1e-20 to full relative precision.
+    p = np.array([1.0, 1 - 1e-10])
+    got = finite_neg_log_pass_at_k(p, [2])[0]
+    np.testing.assert_allclose(got, 0.5 * 1e-20, rtol=1e-6)

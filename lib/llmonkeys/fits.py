@@ -26,51 +26,56 @@ bootstrap replicate costs no more likelihood terms than the full data.
 
 Notes
 -----
-What the upstream code does, read from
+What the upstream code does, read from ``src/analyze.py`` of
 ``RylanSchaeffer/KoyejoLab-Large-How-Do-Language-Monkey-Power-Get-Their-Power``
-(``src/analyze.py``, commit ``b9116a8``, the last stored version):
+(commit ``b9116a8``, the last version stored; below, ``..._counts``
+abbreviates the suffix ``_to_num_samples_and_num_successes``):
 
-* ``fit_beta_binomial_three_parameters_to_num_samples_and_num_successes``
-  fits the scaled ("three-parameter") Beta-binomial. The scale is *not*
-  fitted: it is fixed at ``scale = (P + 1) / P * max_i(c_i / n_i)``,
-  capped at 1, with ``P`` the number of problems (a comment calls this an
-  inflation "to correct for bias" and leaves it as a TODO). Only
-  ``alpha`` and ``beta`` are optimised, by L-BFGS-B with bounds
-  ``[0.01, 100]``, started from ``scipy.stats.beta.fit`` of the clipped
-  ``c / n`` with the scale fixed, on the *mean* negative log-likelihood
-  over problems. All problems enter the likelihood, unsolved ones
-  (``c = 0``) included; if every ``c`` is 0 the fit returns NaN
-  ("Failure (Num Successes All Zeros)").
-* ``fit_kumaraswamy_binomial_three_parameters_to_num_samples_and_num_\
-successes`` is the same with a scaled Kumaraswamy law (its likelihood by
-  ``scipy.integrate.quad`` per problem).
+* ``fit_beta_binomial_three_parameters..._counts`` fits the scaled
+  ("three-parameter") Beta-binomial. The scale is *not* fitted: it is
+  fixed at ``scale = (P + 1) / P * max_i(c_i / n_i)``, capped at 1, with
+  ``P`` the number of problems (a comment calls this an inflation "to
+  correct for bias" and leaves it as a TODO). Only ``alpha`` and
+  ``beta`` are optimised, by L-BFGS-B with bounds ``[0.01, 100]``,
+  started from ``scipy.stats.beta.fit`` of the clipped ``c / n`` with the
+  scale fixed, on the *mean* negative log-likelihood over problems,
+  evaluated with ``mpmath.hyp2f1`` one problem at a time. All problems
+  enter the likelihood, unsolved ones (``c = 0``) included; if every
+  ``c`` is 0 the fit returns NaN ("Failure (Num Successes All Zeros)").
+* ``fit_kumaraswamy_binomial_three_parameters..._counts`` is the same
+  with a scaled Kumaraswamy law (likelihood by ``scipy.integrate.quad``
+  per problem).
 * ``compute_scaling_exponent_from_distributional_fit`` evaluates the
   fitted law's exact curve :math:`-\log(1 - E[(1 - p)^k])` with
   ``mpmath.quad`` on ``k = np.unique(np.logspace(0, 4, 20, dtype=int))``
-  (1 to 10,000) and regresses it on ``k`` in log-log space; that
-  regressed slope is the "Beta-Binomial" / "Kumaraswamy-Binomial"
-  exponent of
-  ``cross_validate_power_law_coefficient_estimators_from_individual_\
-outcomes_helper``. The "Discretized Beta/Kumaraswamy" methods of the
-  same helper report the fitted ``alpha`` itself (the tail index).
+  (1 to 10,000) and regresses it on ``k`` in log-log space. That slope
+  is the "Beta-Binomial" and "Kumaraswamy-Binomial" exponent of
+  ``cross_validate_power_law_coefficient_estimators_from_individual_``
+  ``outcomes_helper``; its "Discretized Beta/Kumaraswamy" methods report
+  the fitted ``alpha`` itself (the tail index).
 * The least-squares exponent of that helper regresses
   :math:`-\log \mathrm{pass}_D@k` on
   ``k = np.unique(np.logspace(0, np.log10(n), 100).astype(int))``, ``n``
-  the number of attempts per problem.
+  the number of attempts per problem; unsolved problems enter with
+  pass@k = 0.
 * ``src/better_optimiation.py`` fits ``n_distr``-component mixtures of
-  *unscaled* Beta-binomials by direct L-BFGS-B (five starts, bounds
+  *unscaled* Beta-binomials by direct L-BFGS-B (several starts, bounds
   ``[0.01, 100]``); ``src/scaled_beta_binomial.py`` does the same by EM
   with k-means starts.
 
-This module follows that procedure by default (fixed scale from the rule
-above, the distributional exponent regressed from the exact curve) and
-differs where noted: the negative log-likelihood is reported as a *sum*
-over problems (so that the AIC is meaningful), parameters are optimised
-in log space with wider bounds, ``k`` defaults to the least-squares grid
-(for ``n = 10,000`` the same range as upstream's), and the scale can be
-fitted as a third parameter (``fit_scale=True``). The paper's own
-distributional exponents for each model are only plotted, not tabulated,
-in the stored text we could search, so no reference values are quoted.
+This module follows that procedure by default (scale from the rule
+above, see :func:`paper_scale`; distributional exponent regressed from
+the exact curve) and differs where noted: the negative log-likelihood is
+reported as a *sum* over problems (so that the AIC is meaningful), the
+shapes are optimised in log space within ``[1e-4, 1e6]``, ``k`` defaults
+to the least-squares grid (for ``n = 10,000`` the same range as
+upstream's 20 points), and the scale can be fitted as a third parameter
+(``fit_scale=True``). On the Pythia MATH data the fitted scale runs to 1
+for six of the seven models, with a log-likelihood higher by 2 to 6 than
+at the rule's scale, and the distributional exponent moves towards the
+least-squares one (``benchmarks/bench_fits.py``). The paper's own
+distributional exponents are plotted, not tabulated, in the text we
+could search, so no reference values are quoted.
 
 References
 ----------
@@ -89,7 +94,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
-from scipy.special import expit, logit, logsumexp
+from scipy.special import gammaln, logsumexp, xlog1py, xlogy
 
 from llmonkeys._validation import (
     as_count_array,
@@ -133,18 +138,28 @@ METHODS: tuple[str, ...] = ("least-squares", "distributional", "tail-index")
 # one is reported as not converged rather than silently clipped.
 _LOG_SHAPE_MIN = math.log(1e-4)
 _LOG_SHAPE_MAX = math.log(1e6)
-# Bounds of logit(scale): scale in [1e-6, 1 - 1e-10].
-_LOGIT_SCALE_MIN = float(logit(1e-6))
-_LOGIT_SCALE_MAX = float(logit(1.0 - 1e-10))
+# Bounds of log(scale): scale in [1e-6, 1].
+_LOG_SCALE_MIN = math.log(1e-6)
+_LOG_SCALE_MAX = 0.0
 # Bounds of the mixture's weight logits (weights of about 6e-6 .. 1).
 _WEIGHT_LOGIT_MAX = 12.0
 # Central-difference step in the (log) parameters.
 _FD_STEP = 1e-5
 # Value returned for non-finite objectives, so that line searches back off.
 _BAD = 1e10
+# Bootstrap surrogate: Chebyshev degree per axis, box half-width in
+# standard errors, interpolation tolerance (mean log-likelihood per
+# problem), random probes of that tolerance, edge beyond which a replicate
+# is refitted exactly, and smallest group of replicates worth a surrogate.
+_CHEB_DEGREES = (10, 16)
+_CHEB_RADIUS = 5.0
+_CHEB_TOL = 1e-6
+_CHEB_PROBES = 6
+_CHEB_EDGE = 0.9
+_SURROGATE_MIN_GROUP = 3
 # Start grid of the shape parameters (alpha, beta) or (a, b).
-_START_ALPHA = (0.05, 0.15, 0.5, 1.5)
-_START_BETA = (0.5, 2.0, 8.0, 32.0, 128.0)
+_START_ALPHA = (0.1, 0.6)
+_START_BETA = (1.0, 8.0, 64.0)
 
 
 # ---------------------------------------------------------------------------
@@ -336,8 +351,10 @@ class DistributionFit:
     aic : float
         Akaike information criterion, ``2 * n_params + 2 * nll``.
     converged : bool
-        Whether the optimiser reported convergence and no shape parameter
-        ended on a bound of ``[1e-4, 1e6]``.
+        Whether the optimiser reported convergence, no shape parameter
+        ended on a bound of ``[1e-4, 1e6]``, and the fit beats a single
+        common success probability (otherwise the maximum lies at the
+        boundary ``alpha, beta -> infinity``: no overdispersion).
     message : str
         The optimiser's message, with notes on bounds or fallbacks.
     n_evaluations : int
@@ -406,13 +423,11 @@ class _Objective:
     """Mean negative log-likelihood over problems, in log parameters.
 
     ``theta`` holds ``(log alpha, log beta)`` and, when the scale is
-    fitted, ``logit(scale)``. Evaluations are batched: a ``(m, d)`` array
-    of parameter vectors costs one call of the vectorised log-pmf.
+    fitted, ``log(scale) <= 0``. Evaluations are batched: a ``(m, d)``
+    array of parameter vectors costs one call of the vectorised log-pmf.
     """
 
-    def __init__(
-        self, family: str, counts: _Counts, scale: float | None
-    ) -> None:
+    def __init__(self, family: str, counts: _Counts, scale: float | None) -> None:
         self.logpmf = _logpmf_fn(family)
         self.counts = counts
         self.scale = scale
@@ -423,7 +438,10 @@ class _Objective:
         self.n_evaluations += theta.shape[0]
         alpha = np.exp(theta[:, :1])
         beta = np.exp(theta[:, 1:2])
-        scale = self.scale if self.scale is not None else expit(theta[:, 2:3])
+        if self.scale is None:
+            scale = np.exp(np.minimum(theta[:, 2:3], _LOG_SCALE_MAX))
+        else:
+            scale = self.scale
         cnt = self.counts
         with np.errstate(all="ignore"):
             lp = self.logpmf(cnt.c[None, :], cnt.n[None, :], alpha, beta, scale)
@@ -434,10 +452,17 @@ class _Objective:
         self, theta: NDArray[np.float64]
     ) -> tuple[float, NDArray[np.float64]]:
         d = theta.size
-        steps = _FD_STEP * np.eye(d)
-        stencil = np.vstack([theta, theta + steps, theta - steps])
+        upper = np.full(d, np.inf)
+        if self.scale is None:
+            upper[2] = _LOG_SCALE_MAX
+        # Central differences, one-sided at the upper bound of log(scale).
+        plus = np.minimum(theta + _FD_STEP, upper)
+        minus = theta - _FD_STEP
+        stencil = np.vstack(
+            [theta, theta + np.diag(plus - theta), theta - np.diag(theta - minus)]
+        )
         vals = self.values(stencil)
-        grad = (vals[1 : d + 1] - vals[d + 1 :]) / (2 * _FD_STEP)
+        grad = (vals[1 : d + 1] - vals[d + 1 :]) / (plus - minus)
         if not np.all(np.isfinite(grad)) or np.any(vals >= _BAD):
             grad = np.where(vals[1 : d + 1] >= _BAD, 0.0, grad)
         return float(vals[0]), grad
@@ -459,23 +484,32 @@ def _moment_start(counts: _Counts, scale: float) -> tuple[float, float]:
 def _start_grid(
     family: str, counts: _Counts, scale: float, fit_scale: bool
 ) -> NDArray[np.float64]:
-    a0, b0 = _moment_start(counts, scale)
-    shapes = [(a0, b0)] + [(a, b) for a in _START_ALPHA for b in _START_BETA]
-    theta = np.log(np.clip(np.array(shapes), 1e-3, 1e5))
+    """Return starting points: moment shapes, a shape grid, scale grid."""
+
+    def shape_starts(s: float) -> NDArray[np.float64]:
+        a0, b0 = _moment_start(counts, s)
+        shapes = [(a0, b0)] + [(a, b) for a in _START_ALPHA for b in _START_BETA]
+        return np.log(np.clip(np.array(shapes), 1e-3, 1e5))
+
     if not fit_scale:
-        return theta
-    s_grid = [scale, 0.5 * (scale + 1.0)]
-    s_logit = np.clip(logit(np.clip(s_grid, 1e-6, 1 - 1e-9)), _LOGIT_SCALE_MIN,
-                      _LOGIT_SCALE_MAX)
-    return np.vstack(
-        [np.column_stack([theta, np.full(len(theta), s)]) for s in s_logit]
+        return shape_starts(scale)
+    # The profile likelihood of the scale can be flat over a wide range:
+    # start from several scales, the boundary s = 1 included.
+    rule = _rule_scale(counts)
+    s_grid = np.unique(
+        np.clip([scale, rule, np.sqrt(rule), 0.5 * (rule + 1.0), 1.0], 1e-6, 1.0)
     )
+    starts = []
+    for s in s_grid:
+        shapes = shape_starts(float(s))
+        starts.append(np.column_stack([shapes, np.full(len(shapes), np.log(s))]))
+    return np.vstack(starts)
 
 
 def _bounds(fit_scale: bool) -> list[tuple[float, float]]:
     b = [(_LOG_SHAPE_MIN, _LOG_SHAPE_MAX), (_LOG_SHAPE_MIN, _LOG_SHAPE_MAX)]
     if fit_scale:
-        b.append((_LOGIT_SCALE_MIN, _LOGIT_SCALE_MAX))
+        b.append((_LOG_SCALE_MIN, _LOG_SCALE_MAX))
     return b
 
 
@@ -492,7 +526,7 @@ def _minimise(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9, "maxls": 50},
+        options={"maxiter": 2000, "ftol": 1e-11, "gtol": 1e-7, "maxls": 30},
     )
     x, fun, ok = np.asarray(res.x, dtype=np.float64), float(res.fun), bool(res.success)
     message = f"L-BFGS-B: {res.message}"
@@ -519,6 +553,23 @@ def _minimise(
     return x, fun, ok, message
 
 
+def _at_binomial_limit(counts: _Counts, nll: float, scale: float) -> bool:
+    """Whether a single success probability fits the counts as well.
+
+    As ``alpha, beta -> infinity`` at a fixed mean the law tends to a
+    point mass, whose best likelihood is the pooled binomial one; a fit
+    that does not beat it lies at that boundary.
+    """
+    p0 = float(counts.weight @ counts.c / (counts.weight @ counts.n))
+    if not 0.0 < p0 < 1.0 or p0 > scale:
+        return False
+    log_comb = (
+        gammaln(counts.n + 1) - gammaln(counts.c + 1) - gammaln(counts.n - counts.c + 1)
+    )
+    ll = log_comb + xlogy(counts.c, p0) + xlog1py(counts.n - counts.c, -p0)
+    return bool(nll >= -(counts.weight @ ll) - 1e-6)
+
+
 def _fit_counts(
     family: str,
     counts: _Counts,
@@ -540,9 +591,7 @@ def _fit_counts(
         theta0 = starts[int(np.argmin(obj.values(starts)))]
     else:
         theta0 = np.clip(theta0, [b[0] for b in bounds], [b[1] for b in bounds])
-    theta, fun, ok, message = _minimise(
-        obj.value_and_grad, obj.values, theta0, bounds
-    )
+    theta, fun, ok, message = _minimise(obj.value_and_grad, obj.values, theta0, bounds)
     at_bound = [
         name
         for name, t in zip(("alpha", "beta"), theta[:2], strict=True)
@@ -556,8 +605,14 @@ def _fit_counts(
         )
     alpha, beta = float(np.exp(theta[0])), float(np.exp(theta[1]))
     if fit_scale:
-        scale_value = float(expit(theta[2]))
+        scale_value = float(np.exp(min(theta[2], _LOG_SCALE_MAX)))
     nll = fun * counts.n_problems
+    if ok and _at_binomial_limit(counts, nll, 1.0 if fit_scale else scale_value):
+        ok = False
+        message += (
+            "; no overdispersion: one common success probability fits as "
+            "well, so the maximum lies at alpha, beta -> infinity"
+        )
     n_params = 3 if fit_scale else 2
     fit = DistributionFit(
         family=family,
@@ -580,8 +635,7 @@ def _fit_counts(
 def _check_family(family: object) -> str:
     if family not in FAMILIES:
         raise ValueError(
-            f"family must be one of {', '.join(map(repr, FAMILIES))}; "
-            f"got {family!r}"
+            f"family must be one of {', '.join(map(repr, FAMILIES))}; got {family!r}"
         )
     return str(family)
 
@@ -591,11 +645,7 @@ def _check_scale_args(scale: object, fit_scale: object) -> float | None:
         raise ValueError(f"fit_scale must be True or False; got {fit_scale!r}")
     if scale is None:
         return None
-    value = check_probability_scalar(scale, "scale")
-    if fit_scale and value >= 1.0:
-        # Starting value for logit(scale) must be finite.
-        value = 1.0 - 1e-9
-    return value
+    return check_probability_scalar(scale, "scale")
 
 
 def _fit_family(
@@ -633,7 +683,8 @@ def fit_scaled_beta_binomial(
         data by :func:`paper_scale`, as the authors' code does. With
         ``fit_scale=True`` it is the starting value.
     fit_scale : bool, default False
-        Fit :math:`s` by maximum likelihood too (as ``logit(s)``).
+        Fit :math:`s` by maximum likelihood too (as :math:`\log s` in
+        ``[log 1e-6, 0]``, several starting scales).
 
     Returns
     -------
@@ -669,9 +720,12 @@ def fit_scaled_beta_binomial(
     (problems with equal ``(n, c)`` merged). It is maximised over
     :math:`(\log\alpha, \log\beta)` in ``[1e-4, 1e6]`` by L-BFGS-B with
     central-difference gradients, from the best of a method-of-moments
-    start and a grid of 20 starts, with a Nelder-Mead polish if the line
+    start and a grid of six starts, with a Nelder-Mead polish if the line
     search stops abnormally. At :math:`s = 1` this is the ordinary
-    Beta-binomial MLE.
+    Beta-binomial MLE. Counts with no overdispersion (a single common
+    success probability fits as well) have their maximum at the boundary
+    :math:`\alpha, \beta \to \infty`; the fit is then returned with
+    ``converged=False`` and a message saying so.
 
     Examples
     --------
@@ -938,15 +992,14 @@ def _mixture_starts(
         starts.append((shapes, np.asarray(weights) / np.sum(weights)))
     # Spread the single-law fit.
     factors = np.geomspace(0.5, 2.0, m) if m > 1 else np.ones(1)
-    starts.append(
-        ([(single[0] * f, single[1]) for f in factors], np.full(m, 1.0 / m))
-    )
+    starts.append(([(single[0] * f, single[1]) for f in factors], np.full(m, 1.0 / m)))
     out = []
     for shapes, weights in starts:
         arr = np.clip(np.asarray(shapes, dtype=np.float64), 1e-3, 1e5)
         logits = np.log(np.clip(weights, 1e-4, None))
-        logits = np.clip(logits[:-1] - logits[-1], -_WEIGHT_LOGIT_MAX,
-                         _WEIGHT_LOGIT_MAX)
+        logits = np.clip(
+            logits[:-1] - logits[-1], -_WEIGHT_LOGIT_MAX, _WEIGHT_LOGIT_MAX
+        )
         out.append(np.concatenate([np.log(arr[:, 0]), np.log(arr[:, 1]), logits]))
     return np.asarray(out)
 
@@ -1020,9 +1073,7 @@ def fit_beta_binomial_mixture(
     >>> [round(w, 1) for w in mix.weights]
     [0.8, 0.2]
     """
-    if isinstance(n_components, bool) or not isinstance(
-        n_components, numbers.Integral
-    ):
+    if isinstance(n_components, bool) or not isinstance(n_components, numbers.Integral):
         raise TypeError(
             f"n_components must be an integer; got {type(n_components).__name__}"
         )
@@ -1031,8 +1082,10 @@ def fit_beta_binomial_mixture(
         raise ValueError(f"n_components must be >= 1; got {m}")
     counts = _compress(*_problem_counts(n, c))
     _check_not_degenerate(counts)
-    s = _rule_scale(counts) if scale is None else check_probability_scalar(
-        scale, "scale"
+    s = (
+        _rule_scale(counts)
+        if scale is None
+        else check_probability_scalar(scale, "scale")
     )
     if min_weight is None:
         min_w = 1.0 / counts.n_problems
@@ -1046,13 +1099,10 @@ def fit_beta_binomial_mixture(
     ] * (m - 1)
     starts = _mixture_starts(counts, m, s, (single.alpha, single.beta))
     order = np.argsort(obj.values(starts))
-    best: tuple[NDArray[np.float64], float, bool, str] | None = None
-    for i in order[: min(2, len(order))]:
-        result = _minimise(obj.value_and_grad, obj.values, starts[i], bounds)
-        if best is None or result[1] < best[1]:
-            best = result
-    assert best is not None  # at least one start
-    theta, fun, ok, message = best
+    results = [
+        _minimise(obj.value_and_grad, obj.values, starts[i], bounds) for i in order[:2]
+    ]
+    theta, fun, ok, message = min(results, key=lambda r: r[1])
     alphas, betas, log_w = (a[0] for a in obj.unpack(theta))
     on_bound = np.any(
         (theta[: 2 * m] <= _LOG_SHAPE_MIN + 1e-6)
@@ -1124,8 +1174,7 @@ class ExponentEstimate:
 def _check_method(method: object) -> str:
     if method not in METHODS:
         raise ValueError(
-            f"method must be one of {', '.join(map(repr, METHODS))}; "
-            f"got {method!r}"
+            f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}"
         )
     return str(method)
 
@@ -1133,7 +1182,7 @@ def _check_method(method: object) -> str:
 def _check_k_above_n(k_above_n: object) -> str:
     if k_above_n not in ("raise", "success-seen"):
         raise ValueError(
-            "k_above_n must be 'raise' or 'success-seen'; " f"got {k_above_n!r}"
+            f"k_above_n must be 'raise' or 'success-seen'; got {k_above_n!r}"
         )
     return str(k_above_n)
 
@@ -1341,9 +1390,7 @@ class BootstrapResult:
     full: ExponentEstimate = field(repr=False, compare=False)
 
 
-def _slopes(
-    log_k: NDArray[np.float64], y: NDArray[np.float64]
-) -> NDArray[np.float64]:
+def _slopes(log_k: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
     """Row-wise OLS slope of ``log y`` on ``log k`` over positive finite y."""
     valid = np.isfinite(y) & (y > 0)
     with np.errstate(all="ignore"):
@@ -1354,8 +1401,11 @@ def _slopes(
     sxx, sxy = (x * x).sum(axis=1), (x * ly).sum(axis=1)
     den = w * sxx - sx * sx
     with np.errstate(all="ignore"):
-        slope = np.where((w >= 2) & (den > 1e-12 * np.maximum(w, 1) ** 2),
-                         (w * sxy - sx * sy) / den, np.nan)
+        slope = np.where(
+            (w >= 2) & (den > 1e-12 * np.maximum(w, 1) ** 2),
+            (w * sxy - sx * sy) / den,
+            np.nan,
+        )
     return slope
 
 
@@ -1365,35 +1415,354 @@ def _boot_weights(
     """Problem multiplicities of ``n_boot`` resamples with replacement."""
     idx = rng.integers(0, n_problems, size=(n_boot, n_problems))
     flat = (idx + n_problems * np.arange(n_boot)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n_problems).reshape(
-        n_boot, n_problems
+    return np.bincount(flat, minlength=n_boot * n_problems).reshape(n_boot, n_problems)
+
+
+def _exact_thetas(
+    pair_weights: NDArray[np.float64],
+    scales: NDArray[np.float64],
+    counts: _Counts,
+    family: str,
+    fit_scale: bool,
+    theta0: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Warm-started exact fits of weighted replicates (joblib-friendly)."""
+    out = np.empty((len(pair_weights), theta0.size))
+    for b, (w, s) in enumerate(zip(pair_weights, scales, strict=True)):
+        _, out[b] = _fit_counts(family, counts.subset(w), float(s), fit_scale, theta0)
+    return out
+
+
+def _chebyshev_basis(
+    x: NDArray[np.float64], degree: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Chebyshev polynomials T_0..T_degree and two derivatives at ``x``."""
+    t = np.zeros((x.size, degree + 1))
+    d1, d2 = np.zeros_like(t), np.zeros_like(t)
+    t[:, 0] = 1.0
+    if degree >= 1:
+        t[:, 1], d1[:, 1] = x, 1.0
+    for j in range(1, degree):
+        t[:, j + 1] = 2 * x * t[:, j] - t[:, j - 1]
+        d1[:, j + 1] = 2 * t[:, j] + 2 * x * d1[:, j] - d1[:, j - 1]
+        d2[:, j + 1] = 4 * d1[:, j] + 2 * x * d2[:, j] - d2[:, j - 1]
+    return t, d1, d2
+
+
+def _series(
+    coef: NDArray[np.float64], x: NDArray[np.float64], degree: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Value, gradient and Hessian of 2-D Chebyshev series, one per row."""
+    tx, dx, ddx = _chebyshev_basis(x[:, 0], degree)
+    ty, dy, ddy = _chebyshev_basis(x[:, 1], degree)
+
+    def ev(u: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.einsum("bk,bkl,bl->b", u, coef, v)
+
+    value = ev(tx, ty)
+    grad = np.stack([ev(dx, ty), ev(tx, dy)], axis=1)
+    hxy = ev(dx, dy)
+    hess = np.stack(
+        [np.stack([ev(ddx, ty), hxy], 1), np.stack([hxy, ev(tx, ddy)], 1)], 1
     )
+    return value, grad, hess
 
 
-def _boot_fitted_chunk(
+def _series_value(
+    coef: NDArray[np.float64], x: NDArray[np.float64], degree: int
+) -> NDArray[np.float64]:
+    """Value of 2-D Chebyshev series, one per row."""
+    tx, _, _ = _chebyshev_basis(x[:, 0], degree)
+    ty, _, _ = _chebyshev_basis(x[:, 1], degree)
+    return np.einsum("bk,bkl,bl->b", tx, coef, ty)
+
+
+def _interpolate_pairs(
+    counts: _Counts,
+    family: str,
+    scale: float,
+    center: NDArray[np.float64],
+    radius: NDArray[np.float64],
+    deg: int,
+) -> NDArray[np.float64] | None:
+    """Chebyshev coefficients of every pair's log-pmf on a box, or None.
+
+    Returns ``None`` when a value is not finite or the interpolant of the
+    mean log-likelihood misses the truth by more than ``_CHEB_TOL`` at
+    ``_CHEB_PROBES`` random points of the box.
+    """
+    logpmf = _logpmf_fn(family)
+
+    def true_values(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        theta = center + x * radius
+        with np.errstate(all="ignore"):
+            return logpmf(
+                counts.c[None, :],
+                counts.n[None, :],
+                np.exp(theta[:, :1]),
+                np.exp(theta[:, 1:]),
+                scale,
+            )
+
+    nodes = np.cos(np.pi * (np.arange(deg + 1) + 0.5) / (deg + 1))
+    grid = np.stack(np.meshgrid(nodes, nodes, indexing="ij"), -1).reshape(-1, 2)
+    vals = true_values(grid)
+    if not np.all(np.isfinite(vals)):
+        return None
+    basis = np.cos(
+        np.outer(np.arange(deg + 1), np.pi * (np.arange(deg + 1) + 0.5) / (deg + 1))
+    )
+    a = 2.0 / (deg + 1) * basis
+    a[0] /= 2.0
+    coef = np.einsum("ki,lj,iju->klu", a, a, vals.reshape(deg + 1, deg + 1, -1))
+    probe = np.random.default_rng(0).uniform(-1, 1, size=(_CHEB_PROBES, 2))
+    tx, _, _ = _chebyshev_basis(probe[:, 0], deg)
+    ty, _, _ = _chebyshev_basis(probe[:, 1], deg)
+    approx = np.einsum("pk,klu,pl->pu", tx, coef, ty)
+    err = np.abs(approx - true_values(probe)) @ counts.weight / counts.weight.sum()
+    if not np.all(np.isfinite(err)) or err.max() > _CHEB_TOL:
+        return None
+    return coef
+
+
+def _surrogate_thetas(
     pair_weights: NDArray[np.float64],
     counts: _Counts,
     family: str,
+    scale: float,
+    center: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Optimise many weighted replicates at one fixed scale at once.
+
+    Every replicate's mean NLL is a weighted sum of the same per-pair
+    log-pmfs. Each log-pmf is interpolated once, on a tensor Chebyshev
+    grid of ``(deg + 1)**2`` points (``deg`` from ``_CHEB_DEGREES``, the
+    first that passes the error check of :func:`_interpolate_pairs`) over
+    a box of ``_CHEB_RADIUS`` standard errors (from the observed
+    information) around ``center`` moved by one Newton step, so each
+    replicate's objective becomes a Chebyshev series, minimised by damped
+    Newton steps without further likelihood evaluations. Replicates whose
+    optimum is near the box edge, or all replicates if no degree passes
+    the check, are flagged for an exact fit.
+    """
+    m = counts.n_problems
+    # Gradient and observed information of the pooled replicates at
+    # ``center`` by central differences; one Newton step recentres the box.
+    pooled = _Counts(counts.n, counts.c, pair_weights.mean(axis=0), counts.inverse, m)
+    obj = _Objective(family, pooled, scale)
+    h = 1e-3
+    e = np.eye(2) * h
+    stencil = np.array(
+        [
+            center,
+            center + e[0],
+            center - e[0],
+            center + e[1],
+            center - e[1],
+            center + e[0] + e[1],
+            center - e[0] - e[1],
+        ]
+    )
+    v = obj.values(stencil)
+    grad = np.array([v[1] - v[2], v[3] - v[4]]) / (2 * h)
+    hess = np.empty((2, 2))
+    hess[0, 0] = (v[1] + v[2] - 2 * v[0]) / h**2
+    hess[1, 1] = (v[3] + v[4] - 2 * v[0]) / h**2
+    hess[0, 1] = hess[1, 0] = (v[5] + v[6] - v[1] - v[2] - v[3] - v[4] + 2 * v[0]) / (
+        2 * h**2
+    )
+    n_rep = len(pair_weights)
+    bad = np.ones(n_rep, dtype=bool)
+    try:
+        cov = np.linalg.inv(hess) / m
+        shift = -np.linalg.solve(hess, grad)
+    except np.linalg.LinAlgError:
+        return np.full((n_rep, 2), np.nan), bad
+    diag = np.diag(cov)
+    if not (np.all(np.isfinite(diag)) and np.all(diag > 0)):
+        return np.full((n_rep, 2), np.nan), bad
+    sd = np.sqrt(diag)
+    center = center + np.clip(shift, -3 * sd, 3 * sd)
+    radius = np.clip(_CHEB_RADIUS * sd, 0.02, 3.0)
+    for deg in _CHEB_DEGREES:
+        coef_pairs = _interpolate_pairs(counts, family, scale, center, radius, deg)
+        if coef_pairs is not None:
+            break
+    else:
+        return np.full((n_rep, 2), np.nan), bad
+    # Replicate objectives: minus the weighted mean log-pmf.
+    coef = -np.einsum("klu,bu->bkl", coef_pairs, pair_weights) / m
+    x = np.zeros((n_rep, 2))
+    fx, gx, hx = _series(coef, x, deg)
+    active = np.ones(n_rep, dtype=bool)
+    for _ in range(60):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        g, hh = gx[idx], hx[idx]
+        # Newton step, or a scaled gradient step where not convex.
+        det = hh[:, 0, 0] * hh[:, 1, 1] - hh[:, 0, 1] ** 2
+        convex = (hh[:, 0, 0] > 0) & (det > 0)
+        newton = (
+            -np.stack(
+                [
+                    hh[:, 1, 1] * g[:, 0] - hh[:, 0, 1] * g[:, 1],
+                    hh[:, 0, 0] * g[:, 1] - hh[:, 0, 1] * g[:, 0],
+                ],
+                1,
+            )
+            / np.where(convex, det, 1.0)[:, None]
+        )
+        step = np.where(convex[:, None], newton, -0.1 * g)
+        norm = np.linalg.norm(step, axis=1, keepdims=True)
+        step *= np.minimum(1.0, 0.5 / np.maximum(norm, 1e-300))
+        t = np.ones(idx.size)
+        for _ in range(30):
+            trial = np.clip(x[idx] + t[:, None] * step, -1.0, 1.0)
+            worse = _series_value(coef[idx], trial, deg) > fx[idx] + 1e-15
+            if not worse.any():
+                break
+            t = np.where(worse, t / 2, t)
+        trial = np.clip(x[idx] + t[:, None] * step, -1.0, 1.0)
+        moved = np.abs(trial - x[idx]).max(axis=1)
+        x[idx] = trial
+        fx[idx], gx[idx], hx[idx] = _series(coef[idx], trial, deg)
+        done = (np.abs(gx[idx] / radius).max(axis=1) < 1e-10) | (moved < 1e-12)
+        active[idx[done]] = False
+    bad = (np.abs(x).max(axis=1) > _CHEB_EDGE) | (
+        np.abs(gx / radius).max(axis=1) > 1e-6
+    )
+    return center + x * radius, bad
+
+
+def _replicate_thetas(
+    pair_weights: NDArray[np.float64],
+    scales: NDArray[np.float64],
+    counts: _Counts,
+    family: str,
+    fit_scale: bool,
+    theta_hat: NDArray[np.float64],
+    n_jobs: int,
+) -> NDArray[np.float64]:
+    """Fitted log-parameters of every replicate (fixed or fitted scale)."""
+    n_rep = len(pair_weights)
+    thetas = np.full((n_rep, theta_hat.size), np.nan)
+    exact = np.ones(n_rep, dtype=bool)
+    if not fit_scale:
+        # Replicates sharing a scale share a surrogate; small groups are
+        # cheaper to fit exactly.
+        values, group = np.unique(scales, return_inverse=True)
+        for g, s in enumerate(values):
+            members = np.flatnonzero(group == g)
+            if members.size < _SURROGATE_MIN_GROUP:
+                continue
+            th, bad = _surrogate_thetas(
+                pair_weights[members], counts, family, float(s), theta_hat
+            )
+            thetas[members] = th
+            exact[members] = bad
+    todo = np.flatnonzero(exact)
+    if todo.size:
+        if n_jobs == 1 or todo.size < 2:
+            thetas[todo] = _exact_thetas(
+                pair_weights[todo],
+                scales[todo],
+                counts,
+                family,
+                fit_scale,
+                theta_hat,
+            )
+        else:
+            from joblib import Parallel, delayed, effective_n_jobs
+
+            n_chunks = min(effective_n_jobs(n_jobs) * 4, todo.size)
+            parts = Parallel(n_jobs=n_jobs)(
+                delayed(_exact_thetas)(
+                    pair_weights[idx],
+                    scales[idx],
+                    counts,
+                    family,
+                    fit_scale,
+                    theta_hat,
+                )
+                for idx in np.array_split(todo, n_chunks)
+            )
+            thetas[todo] = np.concatenate(parts)
+    return thetas
+
+
+def _replicate_curves(
+    family: str,
+    thetas: NDArray[np.float64],
+    scales: NDArray[np.float64],
+    k: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    r"""Exact :math:`-\log \mathrm{pass}_D@k` of many fitted laws at once.
+
+    The failure rate :math:`E[(1 - p)^k]` is the probability of 0
+    successes in ``k`` attempts, so one call of the vectorised log-pmf
+    gives every replicate's curve.
+    """
+    logpmf = _logpmf_fn(family)
+    with np.errstate(all="ignore"):
+        log_fail = logpmf(
+            np.zeros((1, k.size)),
+            k[None, :].astype(np.float64),
+            np.exp(thetas[:, :1]),
+            np.exp(thetas[:, 1:2]),
+            scales[:, None],
+        )
+        return -np.log(-np.expm1(log_fail))
+
+
+def _fitted_samples(
+    weights: NDArray[np.int64],
+    n: NDArray[np.int64],
+    c: NDArray[np.int64],
+    full: DistributionFit,
     method: str,
     scale: float | None,
     fit_scale: bool,
-    theta0: NDArray[np.float64],
     k: NDArray[np.int64],
+    n_jobs: int,
 ) -> NDArray[np.float64]:
-    out = np.full(len(pair_weights), np.nan)
-    log_k = np.log(k.astype(np.float64))
-    for b, w in enumerate(pair_weights):
-        sub = counts.subset(w)
-        if _degenerate_reason(sub) is not None:
-            continue
-        fit, _ = _fit_counts(family, sub, scale, fit_scale, theta0=theta0)
-        if method == "tail-index":
-            out[b] = fit.alpha
+    """Replicate exponents of the distributional methods."""
+    counts = _compress(n, c)
+    onehot = np.zeros((n.size, counts.n.size))
+    onehot[np.arange(n.size), counts.inverse] = 1.0
+    pair_w = weights @ onehot
+    n_rep = len(pair_w)
+    # Replicates with no success (or no failure) have no estimate.
+    solved = pair_w @ (counts.c > 0) > 0
+    failed = pair_w @ (counts.c < counts.n) > 0
+    live = np.flatnonzero(solved & failed)
+    samples = np.full(n_rep, np.nan)
+    if live.size == 0:
+        return samples
+    pw = pair_w[live]
+    if fit_scale:
+        scales = np.full(live.size, full.scale)
+        theta_hat = np.array(
+            [np.log(full.alpha), np.log(full.beta), np.log(full.scale)]
+        )
+    else:
+        theta_hat = np.log([full.alpha, full.beta])
+        if scale is None:
+            p_max = np.max(np.where(pw > 0, counts.c / counts.n, 0.0), axis=1)
+            scales = np.minimum((n.size + 1.0) / n.size * p_max, 1.0)
         else:
-            with np.errstate(all="ignore"):
-                y = np.asarray(fit.distribution.neg_log_pass_at_k(k), np.float64)
-            out[b] = -_slopes(log_k, y[None, :])[0]
-    return out
+            scales = np.full(live.size, float(scale))
+    thetas = _replicate_thetas(
+        pw, scales, counts, full.family, fit_scale, theta_hat, n_jobs
+    )
+    if fit_scale:
+        scales = np.exp(np.minimum(thetas[:, 2], _LOG_SCALE_MAX))
+    if method == "tail-index":
+        samples[live] = np.exp(thetas[:, 0])
+    else:
+        y = _replicate_curves(full.family, thetas, scales, k)
+        samples[live] = -_slopes(np.log(k.astype(np.float64)), y)
+    return samples
 
 
 def bootstrap_exponent(
@@ -1457,9 +1826,29 @@ def bootstrap_exponent(
     Problems are resampled with replacement, ``P`` at a time. For least
     squares the per-problem pass@k matrix is computed once and every
     replicate curve is a weighted mean of its rows, so all replicates
-    cost one matrix product and a row-wise regression. For the fitted
-    methods each replicate is a weighted likelihood over the distinct
-    ``(n, c)`` pairs of the data, optimised from the full-data estimate.
+    cost one matrix product and a row-wise regression.
+
+    For the fitted methods each replicate's likelihood is a weighted sum
+    of the log-pmfs of the distinct ``(n, c)`` pairs of the data, and the
+    paper's scale rule (``scale=None``) is re-applied to each replicate,
+    so replicates fall into a few groups sharing a scale. Within a group
+    of at least three, every pair's log-pmf is interpolated once in
+    :math:`(\log\alpha, \log\beta)` by a tensor Chebyshev series
+    (degree 10, or 16 if needed) on a box of 5 standard errors around the
+    full-data estimate (one Newton step recentres it), the interpolation
+    error of the mean log-likelihood is checked below ``1e-6`` at random
+    points, and every replicate's series is minimised by vectorised
+    damped Newton steps: a group costs about 135 likelihood evaluations
+    in all, and replicate estimates agree with cold fits to about
+    ``1e-6`` or better. Replicates in
+    smaller groups, near the box edge, or failing the check, and every
+    replicate when ``fit_scale=True``, are fitted exactly by L-BFGS-B
+    warm-started at the full-data estimate (in parallel with ``n_jobs``;
+    results do not depend on ``n_jobs``). For the distributional method
+    all replicate curves come from one vectorised call. A 200-replicate
+    bootstrap of a 128-problem model with ``n = 10,000`` takes seconds
+    (``benchmarks/bench_fits.py``).
+
     Replicates in which every resampled ``c`` is 0 (or every ``c = n``)
     have no estimate and are NaN.
 
@@ -1485,7 +1874,13 @@ def bootstrap_exponent(
         raise ValueError("n_jobs must be >= 1, or negative as in joblib; got 0")
 
     full = estimate_exponent(
-        n, c, method, k=k, family=family, scale=scale, fit_scale=fit_scale,
+        n,
+        c,
+        method,
+        k=k,
+        family=family,
+        scale=scale,
+        fit_scale=fit_scale,
         k_above_n=k_above_n,
     )
     n_arr, c_arr = _problem_counts(n, c)
@@ -1501,29 +1896,20 @@ def bootstrap_exponent(
         with np.errstate(divide="ignore"):
             y = -np.log(curves)
         samples = -_slopes(np.log(k_arr.astype(np.float64)), y)
-    else:
-        assert full.fit is not None
-        counts = _compress(n_arr, c_arr)
-        onehot = np.zeros((n_arr.size, counts.n.size))
-        onehot[np.arange(n_arr.size), counts.inverse] = 1.0
-        pair_w = weights @ onehot
-        theta0 = np.log([full.fit.alpha, full.fit.beta])
-        if fit_scale:
-            theta0 = np.append(theta0, logit(min(full.fit.scale, 1 - 1e-9)))
-        scale_value = _check_scale_args(scale, fit_scale)
-        args = (counts, full.fit.family, method, scale_value, bool(fit_scale),
-                theta0, k_arr)
-        if n_jobs == 1:
-            samples = _boot_fitted_chunk(pair_w, *args)
-        else:
-            from joblib import Parallel, delayed, effective_n_jobs
-
-            workers = effective_n_jobs(int(n_jobs))
-            chunks = np.array_split(pair_w, min(workers * 4, int(n_boot)))
-            parts = Parallel(n_jobs=int(n_jobs))(
-                delayed(_boot_fitted_chunk)(chunk, *args) for chunk in chunks
-            )
-            samples = np.concatenate(parts)
+    elif full.fit is not None:
+        samples = _fitted_samples(
+            weights,
+            n_arr,
+            c_arr,
+            full.fit,
+            method,
+            scale,
+            bool(fit_scale),
+            k_arr,
+            int(n_jobs),
+        )
+    else:  # pragma: no cover - the fitted methods always carry a fit
+        samples = np.full(int(n_boot), np.nan)
 
     samples = np.asarray(samples, dtype=np.float64)
     n_failed = int(np.isnan(samples).sum())

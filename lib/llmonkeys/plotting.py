@@ -15,6 +15,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 from numpy.typing import ArrayLike
 
 from llmonkeys.estimators import PowerLawFit
@@ -30,6 +31,13 @@ __all__ = [
     "plot_onset_heatmap",
     "plot_simulation_grid",
     "plot_finite_n_grid",
+    "plot_success_histograms",
+    "plot_fitted_curves",
+    "plot_exponent_trend",
+    "plot_curves_against_truth",
+    "plot_decade_slopes",
+    "plot_error_bands",
+    "plot_forecast_curves",
 ]
 
 
@@ -256,6 +264,7 @@ def plot_tail_curves(
     ax: Axes | None = None,
     title: str | None = None,
     ylabel: str = r"$-\log \mathrm{pass}_D@k$",
+    ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Exact curves of several laws on log-log axes, with their asymptotes.
 
@@ -274,6 +283,8 @@ def plot_tail_curves(
         Axes title.
     ylabel : str, optional
         Label of the y axis.
+    ylim : tuple of float, optional
+        Limits of the y axis (useful when a curve plunges to 1e-300).
 
     Returns
     -------
@@ -291,6 +302,8 @@ def plot_tail_curves(
                     linestyle="--", linewidth=1.0)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set_xlabel("attempts $k$")
     ax.set_ylabel(ylabel)
     if title:
@@ -358,7 +371,7 @@ def _compact_k(value: float) -> str:
         return ""
     if value < 1000:
         return f"{value:.0f}"
-    mantissa, exponent = f"{value:.0e}".split("e")
+    mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa}e{int(exponent)}"
 
 
@@ -399,7 +412,8 @@ def plot_onset_heatmap(
         log_k = np.where(np.isfinite(values), np.log10(values), np.nan)
     labels = np.vectorize(_compact_k)(values)
     vmax = np.log10(k_max) if k_max is not None else None
-    beyond = "" if k_max is None else f" (blank: beyond {_compact_k(k_max)})"
+    beyond = ("" if k_max is None
+              else f" (blank: beyond {_compact_k(k_max).replace('.0e', 'e')})")
     sns.heatmap(
         pd.DataFrame(log_k, index=[f"{a:g}" for a in onset.index],
                      columns=[f"{b:g}" for b in onset.columns]),
@@ -407,6 +421,8 @@ def plot_onset_heatmap(
         annot_kws={"fontsize": 7},
         cbar_kws={"label": r"$\log_{10} k_\mathrm{on}$" + beyond},
     )
+    ax.set_facecolor("0.92")  # cells beyond k_max
+    ax.grid(False)
     ax.set_xlabel(r"$\beta$")
     ax.set_ylabel(r"$\alpha$ (the exponent)")
     if title:
@@ -487,6 +503,8 @@ def plot_simulation_grid(
         ax.set_title(name)
         ax.set_xlabel("attempts $k$")
         ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
+        if axes is None and not ax.get_subplotspec().is_last_row():
+            ax.set_xlabel("")  # the x axis is shared: label the bottom row
     flat[0].legend(loc="lower left", fontsize="x-small")
     return fig
 
@@ -539,5 +557,510 @@ def plot_finite_n_grid(
         ax.set_title(name)
         ax.set_xlabel("attempts $k$")
         ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
+        if axes is None:
+            ax.label_outer()
     flat[0].legend(loc="lower left", fontsize="x-small")
+    return fig
+
+
+# --- Chapter 3 (Pythia on MATH): histograms, fitted curves, trends ------------
+
+
+def _family_colours(families: Sequence[str]) -> dict[str, tuple[float, float, float]]:
+    # Every other colour of the palette, so that neighbours stay distinct.
+    colours = sns.color_palette("colorblind", n_colors=10)
+    return {f: colours[(2 * i) % 10] for i, f in enumerate(families)}
+
+
+def _legend_panel(fig: Figure, flat: list[Axes], n: int) -> None:
+    """Put the legend of the first panel in the first unused panel, if any."""
+    handles, labels = flat[0].get_legend_handles_labels()
+    for ax in flat[:n]:  # shared x: label every panel, some have none below
+        ax.tick_params(labelbottom=True)
+    if len(flat) > n:
+        spare = flat[n]
+        spare.set_visible(True)
+        spare.axis("off")
+        spare.legend(handles, labels, loc="center", fontsize="small")
+    else:
+        flat[0].legend(handles, labels, loc="best", fontsize="x-small")
+
+
+def plot_success_histograms(
+    counts: pd.DataFrame,
+    *,
+    densities: pd.DataFrame | None = None,
+    zeros: pd.DataFrame | None = None,
+    bins_per_decade: int = 4,
+    ncols: int = 4,
+    axes: Sequence[Axes] | None = None,
+) -> Figure:
+    r"""Histograms of per-problem success rates ``c/n`` on a log scale.
+
+    One panel per model. Problems with ``c > 0`` are binned by
+    :math:`\log_{10}(c/n)`; problems never solved (``c = 0``) have no
+    logarithm and get their own bar, left of the axis break.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Tidy counts with columns ``model``, ``n``, ``c``.
+    densities : pandas.DataFrame, optional
+        Fitted densities with columns ``model``, ``family``, ``p`` and
+        ``per_decade`` (expected problems per decade of ``p``), as from
+        :func:`llmonkeys.analysis.fitted_densities`; drawn as expected
+        counts per bin over the range of the histogram.
+    zeros : pandas.DataFrame, optional
+        Columns ``model``, ``family``, ``expected``: the expected number
+        of problems with ``c = 0`` under each fit (as from
+        :func:`llmonkeys.analysis.zero_count_check`), drawn as markers on
+        the ``c = 0`` bar.
+    bins_per_decade : int, default 4
+        Histogram bins per factor of 10.
+    ncols : int, default 4
+        Panels per row.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axes per model; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    models = list(dict.fromkeys(counts["model"].astype(str)))
+    fig, flat = _grid_axes(len(models), ncols, axes)
+    rate = counts["c"].to_numpy(float) / counts["n"].to_numpy(float)
+    solved = rate > 0
+    width = 1.0 / bins_per_decade
+    lo = np.floor(np.log10(rate[solved]).min() * bins_per_decade - 1e-9) * width
+    edges = np.arange(lo, width / 2, width)
+    x_zero = lo - 0.75
+    families = [] if densities is None else list(dict.fromkeys(densities["family"]))
+    if zeros is not None:
+        families += [f for f in dict.fromkeys(zeros["family"]) if f not in families]
+    colours = _family_colours(families)
+    offsets = dict(zip(families, np.linspace(-0.15, 0.15, max(len(families), 1)),
+                       strict=False))
+    markers = dict(zip(families, "osD^v<>", strict=False))
+    for ax, model in zip(flat, models, strict=False):
+        sub = counts[counts["model"].astype(str) == model]
+        r = sub["c"].to_numpy(float) / sub["n"].to_numpy(float)
+        hist, _ = np.histogram(np.log10(r[r > 0]), bins=edges)
+        ax.bar(edges[:-1], hist, width=width, align="edge", color="0.75",
+               edgecolor="white", label="problems, $c > 0$")
+        ax.bar(x_zero, int(np.sum(r == 0)), width=0.5, color="0.45",
+               edgecolor="white", label="problems, $c = 0$")
+        if densities is not None:
+            dsub = densities[densities["model"].astype(str) == model]
+            for family, fam in dsub.groupby("family", sort=False, observed=True):
+                x = np.log10(fam["p"].to_numpy(float))
+                keep = x >= lo
+                ax.plot(x[keep], fam["per_decade"].to_numpy(float)[keep] * width,
+                        color=colours[family], linewidth=1.4, label=family)
+        if zeros is not None:
+            zsub = zeros[zeros["model"].astype(str) == model]
+            for row in zsub.itertuples():
+                ax.plot(x_zero + offsets[row.family], row.expected,
+                        marker=markers[row.family], color=colours[row.family],
+                        linestyle="none", markersize=5,
+                        label=f"{row.family}, expected $c = 0$")
+        ax.axvline(lo - 0.4, color="black", linewidth=0.8, linestyle=":")
+        ticks = np.arange(np.ceil(lo), 0.5)
+        ax.set_xticks([x_zero, *ticks],
+                      ["0", *[f"$10^{{{int(t)}}}$" for t in ticks]])
+        ax.set_title(model)
+        ax.set_xlabel("success rate $c/n$")
+        ax.set_ylabel("problems")
+    _legend_panel(fig, flat, len(models))
+    return fig
+
+
+def plot_fitted_curves(
+    curves: pd.DataFrame,
+    fitted: pd.DataFrame,
+    *,
+    ncols: int = 4,
+    axes: Sequence[Axes] | None = None,
+) -> Figure:
+    r"""Plot data curves with the exact curves of fitted laws, per model.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Estimated curves with columns ``model``, ``k``, ``y``
+        (:math:`-\log \mathrm{pass}_D@k`), as from
+        :func:`llmonkeys.estimators.curves_by_model`.
+    fitted : pandas.DataFrame
+        Exact curves of the fits, columns ``model``, ``family``, ``k``,
+        ``y``, as from :func:`llmonkeys.analysis.fitted_curves`.
+    ncols : int, default 4
+        Panels per row.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axes per model; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, log-log axes.
+    """
+    models = list(dict.fromkeys(curves["model"].astype(str)))
+    fig, flat = _grid_axes(len(models), ncols, axes)
+    colours = _family_colours(list(dict.fromkeys(fitted["family"])))
+    for ax, model in zip(flat, models, strict=False):
+        sub = curves[curves["model"].astype(str) == model]
+        ax.plot(*_positive_part(sub["k"].to_numpy(float), sub["y"]), "o",
+                color="0.3", markersize=2.5, label="data")
+        fsub = fitted[fitted["model"].astype(str) == model]
+        for family, fam in fsub.groupby("family", sort=False, observed=True):
+            ax.plot(*_positive_part(fam["k"].to_numpy(float), fam["y"]),
+                    color=colours[family], linewidth=1.4, label=family)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        # Plain labels at 1, 2, 5 x 10^j: the curves span about a decade.
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_title(model)
+        ax.set_xlabel("attempts $k$")
+        ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
+    _legend_panel(fig, flat, len(models))
+    return fig
+
+
+def plot_exponent_trend(
+    table: pd.DataFrame,
+    covariate: Mapping[str, float],
+    *,
+    trends: Mapping[str, object] | None = None,
+    ax: Axes | None = None,
+    xlabel: str = "parameters",
+    ylabel: str = "power-law exponent $b$",
+    dodge: float = 0.03,
+) -> Figure:
+    """Exponents with intervals against a covariate, with fitted trends.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``model``, ``method``, ``estimate``, ``low``, ``high``, as
+        from :func:`llmonkeys.analysis.bootstrap_exponents`.
+    covariate : mapping of str to float
+        Model to covariate (e.g. parameter count), drawn on a log axis.
+    trends : mapping of str to TrendFit, optional
+        Method to a fitted line in ``log10`` of the covariate (as from
+        :func:`llmonkeys.analysis.exponent_trends`), drawn dashed.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    xlabel, ylabel : str, optional
+        Axis labels.
+    dodge : float, default 0.03
+        Horizontal offset between methods, in decades.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    fig, ax = _axes(ax)
+    methods = list(dict.fromkeys(table["method"]))
+    colours = dict(zip(methods, sns.color_palette("colorblind", len(methods)),
+                       strict=True))
+    shifts = (np.arange(len(methods)) - (len(methods) - 1) / 2) * dodge
+    x_all = np.array([covariate[str(m)] for m in table["model"]], dtype=float)
+    for shift, method in zip(shifts, methods, strict=True):
+        sub = table[table["method"] == method]
+        x = np.array([covariate[str(m)] for m in sub["model"]], dtype=float)
+        y = sub["estimate"].to_numpy(float)
+        yerr = np.vstack([y - sub["low"].to_numpy(float),
+                          sub["high"].to_numpy(float) - y])
+        ax.errorbar(x * 10.0**shift, y, yerr=yerr, marker="o", linestyle="none",
+                    capsize=3, color=colours[method], label=method)
+        if trends and method in trends:
+            xx = np.geomspace(x_all.min(), x_all.max(), 50)
+            ax.plot(xx, trends[method].predict(xx), linestyle="--",
+                    linewidth=1.0, color=colours[method])
+    ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title="method", loc="best")
+    return fig
+
+
+# --- Chapter 4 (jailbreaking): early stopping, decade slopes --------------------
+
+
+def plot_curves_against_truth(
+    curves: pd.DataFrame,
+    *,
+    reference: str = "true",
+    errors: bool = True,
+    axes: Sequence[Axes] | None = None,
+    title: str | None = None,
+) -> Figure:
+    r"""Estimated curves beside a reference curve, and their relative errors.
+
+    The curves on log-log axes (the reference thick and black, the others
+    coloured, each with its own line style) and, with ``errors``, a
+    second panel of :math:`y / y_\mathrm{ref} - 1` against ``k``.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Long format with columns ``curve``, ``k``, ``y``, as in
+        :class:`llmonkeys.diagnostics.EarlyStoppingStudy`; non-positive
+        or infinite values are not drawn.
+    reference : str, default "true"
+        Name of the reference curve.
+    errors : bool, default True
+        Draw the panel of relative errors.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axes (two with ``errors``) to draw on; a new figure by
+        default.
+    title : str, optional
+        Title of the left panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Raises
+    ------
+    ValueError
+        If ``reference`` is not one of the curves.
+    """
+    names = list(dict.fromkeys(curves["curve"].astype(str)))
+    if reference not in names:
+        raise ValueError(f"reference {reference!r} is not a curve; got {names}")
+    if axes is None:
+        if errors:
+            _, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+        else:
+            _, ax = plt.subplots()
+            axes = [ax]
+    fig = axes[0].figure
+    ref = curves[curves["curve"].astype(str) == reference]
+    k_ref = ref["k"].to_numpy(float)
+    y_ref = ref["y"].to_numpy(float)
+    others = [n for n in names if n != reference]
+    colours = dict(zip(others, sns.color_palette("colorblind", len(others)),
+                       strict=True))
+    styles = dict(zip(others, ["-", "--", "-.", ":"] * len(others), strict=False))
+    axes[0].plot(*_positive_part(k_ref, y_ref), color="black", linewidth=2.0,
+                 label=reference)
+    for name in others:
+        sub = curves[curves["curve"].astype(str) == name]
+        k = sub["k"].to_numpy(float)
+        y = sub["y"].to_numpy(float)
+        axes[0].plot(*_positive_part(k, y), color=colours[name],
+                     linestyle=styles[name], linewidth=1.4, label=name)
+        if errors:
+            with np.errstate(all="ignore"):
+                rel = y / np.interp(k, k_ref, y_ref) - 1.0
+            axes[1].plot(k, rel, color=colours[name], linestyle=styles[name],
+                         linewidth=1.4, label=name)
+    axes[0].set_xscale("log")
+    axes[0].set_yscale("log")
+    axes[0].set_xlabel("attempts $k$")
+    axes[0].set_ylabel(r"$-\log \mathrm{pass}_D@k$")
+    axes[0].legend(loc="lower left", fontsize="small")
+    if errors:
+        axes[1].axhline(0.0, color="black", linewidth=1.2)
+        axes[1].set_xscale("log")
+        axes[1].set_xlabel("attempts $k$")
+        axes[1].set_ylabel(f"relative error against {reference}")
+    if title:
+        axes[0].set_title(title)
+    return fig
+
+
+def plot_decade_slopes(
+    table: pd.DataFrame,
+    *,
+    highlight: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    r"""Least-squares log-log slope of each model's curve, decade by decade.
+
+    A power law has the same slope in every decade: a flat line here.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``model``, ``k_low``, ``k_high`` and ``slope``, as
+        :func:`llmonkeys.diagnostics.decade_slopes` for each model.
+    highlight : str, optional
+        A model drawn thick and black; the others thin and coloured.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; each slope is drawn at the decade's geometric centre.
+    """
+    fig, ax = _axes(ax)
+    models = list(dict.fromkeys(table["model"].astype(str)))
+    colours = model_palette(models, "colorblind")
+    for model in models:
+        sub = table[table["model"].astype(str) == model]
+        centre = np.sqrt(sub["k_low"].to_numpy(float) * sub["k_high"].to_numpy(float))
+        strong = model == highlight
+        ax.plot(centre, sub["slope"].to_numpy(float), marker="o",
+                color="black" if strong else colours[model],
+                linewidth=2.2 if strong else 1.0,
+                markersize=6 if strong else 4, label=model, zorder=3 if strong else 2)
+    ax.set_xscale("log")
+    ax.set_xlabel("attempts $k$ (centre of the decade)")
+    ax.set_ylabel("slope $b$ fitted within the decade")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def plot_error_bands(
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str,
+    low: str | None = None,
+    high: str | None = None,
+    col: str | None = None,
+    col_format: str = "{}",
+    axes: Sequence[Axes] | None = None,
+    logx: bool = True,
+    logy: bool = False,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+) -> Figure:
+    """Error against budget, one line per method, with a shaded spread.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per point: columns ``x``, ``y``, ``hue`` and optionally
+        ``low``, ``high`` (band limits) and ``col`` (panels).
+    x, y : str
+        Columns of the horizontal axis (e.g. the budget) and the error.
+    hue : str
+        Column naming the lines (e.g. the method); its order is kept.
+    low, high : str, optional
+        Columns of the band drawn around each line (e.g. quartiles over
+        seeds, or a confidence interval).
+    col : str, optional
+        Column splitting the data into side-by-side panels.
+    col_format : str, default "{}"
+        Format of the panel titles, given the ``col`` value.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axes per panel; a new figure by default.
+    logx, logy : bool
+        Log scales (default: log ``x``, linear ``y``).
+    xlabel, ylabel : str, optional
+        Axis labels (default: the column names).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the legend is in the last panel.
+    """
+    panels = [(None, table)] if col is None else list(
+        table.groupby(col, observed=True, sort=True)
+    )
+    if axes is None:
+        fig, grid = plt.subplots(1, len(panels), figsize=(3.4 * len(panels) + 0.6,
+                                                          3.6),
+                                 sharey=True, squeeze=False)
+        flat = list(grid.ravel())
+    else:
+        flat = list(axes)
+        fig = flat[0].figure
+    names = list(dict.fromkeys(table[hue].astype(str)))
+    colours = dict(zip(names, sns.color_palette("colorblind", len(names)),
+                       strict=True))
+    markers = dict(zip(names, "osD^vP*X"[: len(names)] * 2, strict=False))
+    for ax, (value, sub) in zip(flat, panels, strict=False):
+        for name in names:
+            line = sub[sub[hue].astype(str) == name].sort_values(x)
+            if line.empty:
+                continue
+            xs = line[x].to_numpy(float)
+            ax.plot(xs, line[y].to_numpy(float), marker=markers[name],
+                    color=colours[name], label=name, linewidth=1.4,
+                    markersize=4)
+            if low is not None and high is not None:
+                ax.fill_between(xs, line[low].to_numpy(float),
+                                line[high].to_numpy(float),
+                                color=colours[name], alpha=0.15, linewidth=0)
+        if logx:
+            ax.set_xscale("log")
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel or x)
+        if value is not None:
+            ax.set_title(col_format.format(value))
+    flat[0].set_ylabel(ylabel or y)
+    flat[len(panels) - 1].legend(fontsize="small")
+    return fig
+
+
+def plot_forecast_curves(
+    k: ArrayLike,
+    truth: ArrayLike,
+    forecasts: Mapping[str, ArrayLike],
+    *,
+    budget: float,
+    observed: tuple[ArrayLike, ArrayLike] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    r"""Forecasts of :math:`-\log \mathrm{pass}_D@k` against the truth.
+
+    Parameters
+    ----------
+    k : array_like
+        Budgets of ``truth`` and of every forecast.
+    truth : array_like
+        The target curve (e.g. from all the attempts).
+    forecasts : mapping of str to array_like
+        Method name to its forecast at ``k``.
+    budget : float
+        Attempts per problem the forecasts were made from, marked by a
+        vertical line.
+    observed : tuple of array_like, optional
+        ``(k, y)`` of the curve estimated from the ``budget`` attempts.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, on log-log axes.
+    """
+    fig, ax = _axes(ax)
+    k_arr = np.asarray(k, dtype=float)
+    ax.plot(k_arr, np.asarray(truth, dtype=float), color="black", linewidth=2.4,
+            label="truth (all attempts)", zorder=1)
+    if observed is not None:
+        ax.plot(np.asarray(observed[0], float), np.asarray(observed[1], float),
+                color="grey", marker="o", markersize=3, linewidth=1,
+                label=f"estimated from {budget:g} attempts")
+    colours = sns.color_palette("colorblind", len(forecasts))
+    for colour, (name, values) in zip(colours, forecasts.items(), strict=True):
+        ax.plot(k_arr, np.asarray(values, dtype=float), color=colour,
+                linestyle="--", linewidth=1.4, label=name)
+    ax.axvline(budget, color="grey", linestyle=":", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("attempts $k$")
+    ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower left")
     return fig

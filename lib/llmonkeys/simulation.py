@@ -119,7 +119,9 @@ def finite_neg_log_pass_at_k(p: ArrayLike, k: ArrayLike) -> NDArray[np.float64]:
     -------
     numpy.ndarray, shape (K,)
         :math:`-\log\bigl(P^{-1}\sum_i [1 - (1-p_i)^k]\bigr)`, computed as
-        ``-log(mean(-expm1(k * log1p(-p))))``; ``inf`` where every
+        ``-log(mean(-expm1(k * log1p(-p))))``, or as
+        ``-log1p(-mean(exp(k * log1p(-p))))`` where the mean pass exceeds
+        1/2 (full relative accuracy near 0); ``inf`` where every
         :math:`p_i = 0`.
 
     Raises
@@ -141,7 +143,10 @@ def finite_neg_log_pass_at_k(p: ArrayLike, k: ArrayLike) -> NDArray[np.float64]:
     with np.errstate(divide="ignore", invalid="ignore"):
         log_fail = k_arr[None, :] * np.log1p(-p_arr[:, None])
         log_fail = np.where(k_arr[None, :] == 0, 0.0, log_fail)  # (1 - 1)^0 = 1
-        return -np.log((-np.expm1(log_fail)).mean(axis=0))
+        mean_pass = (0.0 - np.expm1(log_fail)).mean(axis=0)
+        mean_fail = np.exp(log_fail).mean(axis=0)
+        # Near pass = 1, -log1p(-fail) keeps the digits -log(pass) would lose.
+        return np.where(mean_pass > 0.5, -np.log1p(-mean_fail), -np.log(mean_pass))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,44 @@
+"""Smoke tests of the Chapter 4 figures of llmonkeys.plotting."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import llmonkeys.plotting as plotting  # noqa: E402
+
+
+def _curves():
+    k = np.geomspace(1, 1000, 20)
+    return pd.concat([
+        pd.DataFrame({"curve": "true", "k": k, "y": k**-0.3}),
+        pd.DataFrame({"curve": "estimate", "k": k, "y": 1.1 * k**-0.3}),
+    ], ignore_index=True)
+
+
+def test_plot_curves_against_truth():
+    fig = plotting.plot_curves_against_truth(_curves(), title="t")
+    left, right = fig.axes[:2]
+    assert left.get_xscale() == "log" and left.get_yscale() == "log"
+    rel = right.get_lines()[-1].get_ydata()
+    np.testing.assert_allclose(rel, 0.1)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="reference"):
+        plotting.plot_curves_against_truth(_curves(), reference="missing")
+
+
+def test_plot_decade_slopes():
+    table = pd.DataFrame({"model": ["A", "A", "B", "B"], "k_low": [1, 10, 1, 10],
+                          "k_high": [10, 100, 10, 100],
+                          "slope": [0.3, 0.3, 0.4, 0.9]})
+    fig, ax = plt.subplots()
+    out = plotting.plot_decade_slopes(table, highlight="B", ax=ax, title="s")
+    assert out is fig and len(ax.get_lines()) == 2
+    np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), [10**0.5, 10**1.5])
+    plt.close(fig)
