@@ -282,6 +282,11 @@ def test_bootstrap_exponents_per_method_sizes_and_differences():
         df, methods=["least-squares", "tail-index"],
         n_boot={"least-squares": 40, "tail-index": 8}, seed=np.random.default_rng(1))
     assert table["n_boot"].tolist() == [40, 8]
+    # Replicates are paired: a shorter run reproduces the first replicates.
+    _, short = an.bootstrap_exponents(df, methods=["least-squares"], n_boot=8,
+                                      seed=np.random.default_rng(1))
+    ls = samples[samples["method"] == "least-squares"]["exponent"].to_numpy()
+    np.testing.assert_array_equal(ls[:8], short["exponent"].to_numpy())
     diff = an.method_differences(table, samples, "tail-index", "least-squares")
     assert diff["n_pairs"].item() == 8
     est = table.set_index("method")["estimate"]

@@ -26,9 +26,12 @@ def test_plot_curves_against_truth():
     fig = plotting.plot_curves_against_truth(_curves(), title="t")
     left, right = fig.axes[:2]
     assert left.get_xscale() == "log" and left.get_yscale() == "log"
-    rel = right.get_lines()[-1].get_ydata()
-    np.testing.assert_allclose(rel, 0.1)
+    (line,) = [ln for ln in right.get_lines() if ln.get_label() == "estimate"]
+    np.testing.assert_allclose(line.get_ydata(), 0.1)
     plt.close(fig)
+    single = plotting.plot_curves_against_truth(_curves(), errors=False)
+    assert len(single.axes) == 1 and len(single.axes[0].get_lines()) == 2
+    plt.close(single)
     with pytest.raises(ValueError, match="reference"):
         plotting.plot_curves_against_truth(_curves(), reference="missing")
 

@@ -47,7 +47,11 @@ def test_draw_counts_edges_and_reproducible():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(0, 1), min_size=1, max_size=20), st.integers(1, 10_000))
+# Subnormal p (< 2.2e-308) carry too few bits for any relative accuracy.
+@given(
+    st.lists(st.floats(0, 1, allow_subnormal=False), min_size=1, max_size=20),
+    st.integers(1, 10_000),
+)
 def test_finite_curve_matches_mpmath(p, k):
     # Reference: mpmath at 40 significant digits of -log(mean(1 - (1 - p)^k)).
     mp.mp.dps = 40

@@ -17,6 +17,7 @@ __all__ = [
     "as_float_array",
     "as_count_array",
     "check_counts",
+    "check_problem_counts",
     "check_positive_scalar",
     "check_probability_scalar",
     "broadcast",
@@ -166,6 +167,38 @@ def check_counts(
         raise ValueError(
             "c must satisfy 0 <= c <= n (successes cannot exceed attempts); "
             f"got c={c_arr.ravel()[i]} > n={n_arr.ravel()[i]}"
+        )
+    return n_arr, c_arr
+
+
+def check_problem_counts(
+    n: ArrayLike, c: ArrayLike
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Validate per-problem counts of a benchmark of at least two problems.
+
+    Parameters
+    ----------
+    n : array_like of int
+        Attempts per problem (a scalar is broadcast against ``c``).
+    c : array_like of int
+        Successes per problem.
+
+    Returns
+    -------
+    n, c : numpy.ndarray
+        1-D int64 arrays of equal length >= 2.
+
+    Raises
+    ------
+    ValueError
+        On invalid counts (see :func:`check_counts`), or if the counts are
+        not 1-D with at least two problems.
+    """
+    n_arr, c_arr = check_counts(n, c)
+    if n_arr.ndim != 1 or n_arr.size < 2:
+        raise ValueError(
+            "n and c must be 1-D with one entry per problem and at least two "
+            f"problems (a scalar n is broadcast); got shape {n_arr.shape}"
         )
     return n_arr, c_arr
 

@@ -26,12 +26,18 @@ import functools
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pooch
+
+with warnings.catch_warnings():
+    # pooch imports tqdm.auto, which warns on stderr in a Jupyter kernel
+    # without ipywidgets; we never show pooch's progress bars.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import pooch
 
 __all__ = [
     "UPSTREAM_REPOSITORY",

@@ -1162,9 +1162,10 @@ def _probability_grid(p: ArrayLike) -> NDArray[np.float64]:
 
 @dataclass(frozen=True)
 class ScaledBeta(SuccessDistribution):
-    r"""Scaled Beta law, :math:`p = sX` with :math:`X \sim B(\alpha, \beta)`.
+    r"""Scaled Beta law, :math:`p = sX` with :math:`X` Beta-distributed.
 
-    ``ScaledBeta(alpha, beta)`` (``scale = 1``) is the Beta law.
+    :math:`X \sim \mathrm{Beta}(\alpha, \beta)`; ``ScaledBeta(alpha,
+    beta)`` (``scale = 1``) is the Beta law.
 
     Parameters
     ----------
@@ -1307,7 +1308,7 @@ class ScaledBeta(SuccessDistribution):
 
 @dataclass(frozen=True)
 class ScaledKumaraswamy(SuccessDistribution):
-    r"""Scaled Kumaraswamy law, :math:`p = sX`, :math:`X \sim K(a, b)`.
+    r"""Scaled Kumaraswamy law, :math:`p = sX` with :math:`X` Kumaraswamy.
 
     :math:`X` has density :math:`abx^{a-1}(1-x^a)^{b-1}` on ``[0, 1]``;
     ``scale = 1`` is the Kumaraswamy law.

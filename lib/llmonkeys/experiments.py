@@ -217,7 +217,7 @@ def _run(
             delayed(func)(*task) for task in tasks
         )
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         results = tqdm(results, total=len(tasks), desc=desc, file=sys.stderr)
     return pd.concat(list(results), ignore_index=True)

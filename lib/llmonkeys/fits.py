@@ -98,9 +98,9 @@ from scipy.special import gammaln, logsumexp, xlog1py, xlogy
 
 from llmonkeys._validation import (
     as_count_array,
-    check_counts,
     check_positive_scalar,
     check_probability_scalar,
+    check_problem_counts,
 )
 from llmonkeys.distributions import (
     ScaledBeta,
@@ -188,18 +188,6 @@ class _Counts:
         )
 
 
-def _problem_counts(
-    n: ArrayLike, c: ArrayLike
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    n_arr, c_arr = check_counts(n, c)
-    if n_arr.ndim != 1 or n_arr.size < 2:
-        raise ValueError(
-            "n and c must be 1-D with one entry per problem and at least two "
-            f"problems (a scalar n is broadcast); got shape {n_arr.shape}"
-        )
-    return n_arr, c_arr
-
-
 def _compress(n: NDArray[np.int64], c: NDArray[np.int64]) -> _Counts:
     pairs, inverse, counts = np.unique(
         np.stack([n, c], axis=1), axis=0, return_inverse=True, return_counts=True
@@ -272,7 +260,7 @@ def paper_scale(n: ArrayLike, c: ArrayLike) -> float:
     >>> paper_scale([100, 100, 100, 100], [0, 1, 4, 20])
     0.25
     """
-    counts = _compress(*_problem_counts(n, c))
+    counts = _compress(*check_problem_counts(n, c))
     if np.all(counts.c == 0):
         raise ValueError(
             "every c is 0, so the largest success rate and the scale are 0; "
@@ -653,7 +641,7 @@ def _fit_family(
 ) -> DistributionFit:
     family = _check_family(family)
     scale_value = _check_scale_args(scale, fit_scale)
-    counts = _compress(*_problem_counts(n, c))
+    counts = _compress(*check_problem_counts(n, c))
     _check_not_degenerate(counts)
     fit, _ = _fit_counts(family, counts, scale_value, bool(fit_scale))
     return fit
@@ -1080,7 +1068,7 @@ def fit_beta_binomial_mixture(
     m = int(n_components)
     if m < 1:
         raise ValueError(f"n_components must be >= 1; got {m}")
-    counts = _compress(*_problem_counts(n, c))
+    counts = _compress(*check_problem_counts(n, c))
     _check_not_degenerate(counts)
     s = (
         _rule_scale(counts)
@@ -1315,7 +1303,7 @@ def estimate_exponent(
     method = _check_method(method)
     family = _check_family(family)
     k_above_n = _check_k_above_n(k_above_n)
-    n_arr, c_arr = _problem_counts(n, c)
+    n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _k_grid(k, n_arr, method, k_above_n)
     if method == "least-squares":
         if np.all(c_arr == 0):
@@ -1883,7 +1871,7 @@ def bootstrap_exponent(
         fit_scale=fit_scale,
         k_above_n=k_above_n,
     )
-    n_arr, c_arr = _problem_counts(n, c)
+    n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _k_grid(k, n_arr, method, _check_k_above_n(k_above_n))
     rng = np.random.default_rng(seed)
     weights = _boot_weights(rng, int(n_boot), n_arr.size)

@@ -52,7 +52,12 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import betaln, digamma, gammaln, logsumexp
 
-from llmonkeys._validation import as_count_array, as_float_array, check_counts
+from llmonkeys._validation import (
+    as_count_array,
+    as_float_array,
+    check_counts,
+    check_problem_counts,
+)
 from llmonkeys.distributions import log_beta_integral
 from llmonkeys.fits import (
     DistributionFit,
@@ -96,18 +101,6 @@ _TAIL_STARTS = np.log(
 # ---------------------------------------------------------------------------
 # Input handling
 # ---------------------------------------------------------------------------
-
-
-def _problem_counts(
-    n: ArrayLike, c: ArrayLike
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    n_arr, c_arr = check_counts(n, c)
-    if n_arr.ndim != 1 or n_arr.size < 2:
-        raise ValueError(
-            "n and c must be 1-D with one entry per problem and at least two "
-            f"problems (a scalar n is broadcast); got shape {n_arr.shape}"
-        )
-    return n_arr, c_arr
 
 
 def _check_k(k: ArrayLike) -> NDArray[np.float64]:
@@ -491,7 +484,7 @@ def fit_tail_prior(n: ArrayLike, c: ArrayLike) -> tuple[float, float]:
     >>> round(alpha, 1)
     0.3
     """
-    n_arr, c_arr = _problem_counts(n, c)
+    n_arr, c_arr = check_problem_counts(n, c)
     data = _tail_data(n_arr, c_arr)
     start = _TAIL_STARTS[int(np.argmin(_tail_nll(_TAIL_STARTS, data)))]
     res = minimize(
@@ -604,7 +597,7 @@ def forecast_all(
     >>> sorted(out.values) == sorted(FORECAST_METHODS), out.errors
     (True, {})
     """
-    n_arr, c_arr = _problem_counts(n, c)
+    n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _check_k(k)
     chosen = FORECAST_METHODS if methods is None else tuple(methods)
     for m in chosen:

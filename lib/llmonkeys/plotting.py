@@ -572,6 +572,11 @@ def _family_colours(families: Sequence[str]) -> dict[str, tuple[float, float, fl
     return {f: colours[(2 * i) % 10] for i, f in enumerate(families)}
 
 
+def _family_styles(families: Sequence[str]) -> dict[str, str]:
+    styles = ("-", "--", "-.", ":")
+    return {f: styles[i % len(styles)] for i, f in enumerate(families)}
+
+
 def _legend_panel(fig: Figure, flat: list[Axes], n: int) -> None:
     """Put the legend of the first panel in the first unused panel, if any."""
     handles, labels = flat[0].get_legend_handles_labels()
@@ -639,6 +644,7 @@ def plot_success_histograms(
     if zeros is not None:
         families += [f for f in dict.fromkeys(zeros["family"]) if f not in families]
     colours = _family_colours(families)
+    styles = _family_styles(families)
     offsets = dict(zip(families, np.linspace(-0.15, 0.15, max(len(families), 1)),
                        strict=False))
     markers = dict(zip(families, "osD^v<>", strict=False))
@@ -656,7 +662,8 @@ def plot_success_histograms(
                 x = np.log10(fam["p"].to_numpy(float))
                 keep = x >= lo
                 ax.plot(x[keep], fam["per_decade"].to_numpy(float)[keep] * width,
-                        color=colours[family], linewidth=1.4, label=family)
+                        color=colours[family], linestyle=styles[family],
+                        linewidth=1.4, label=family)
         if zeros is not None:
             zsub = zeros[zeros["model"].astype(str) == model]
             for row in zsub.itertuples():
@@ -705,7 +712,8 @@ def plot_fitted_curves(
     """
     models = list(dict.fromkeys(curves["model"].astype(str)))
     fig, flat = _grid_axes(len(models), ncols, axes)
-    colours = _family_colours(list(dict.fromkeys(fitted["family"])))
+    families = list(dict.fromkeys(fitted["family"]))
+    colours, styles = _family_colours(families), _family_styles(families)
     for ax, model in zip(flat, models, strict=False):
         sub = curves[curves["model"].astype(str) == model]
         ax.plot(*_positive_part(sub["k"].to_numpy(float), sub["y"]), "o",
@@ -713,7 +721,8 @@ def plot_fitted_curves(
         fsub = fitted[fitted["model"].astype(str) == model]
         for family, fam in fsub.groupby("family", sort=False, observed=True):
             ax.plot(*_positive_part(fam["k"].to_numpy(float), fam["y"]),
-                    color=colours[family], linewidth=1.4, label=family)
+                    color=colours[family], linestyle=styles[family],
+                    linewidth=1.4, label=family)
         ax.set_xscale("log")
         ax.set_yscale("log")
         # Plain labels at 1, 2, 5 x 10^j: the curves span about a decade.
@@ -932,6 +941,7 @@ def plot_error_bands(
     high: str | None = None,
     col: str | None = None,
     col_format: str = "{}",
+    order: Sequence[str] | None = None,
     axes: Sequence[Axes] | None = None,
     logx: bool = True,
     logy: bool = False,
@@ -948,7 +958,7 @@ def plot_error_bands(
     x, y : str
         Columns of the horizontal axis (e.g. the budget) and the error.
     hue : str
-        Column naming the lines (e.g. the method); its order is kept.
+        Column naming the lines (e.g. the method).
     low, high : str, optional
         Columns of the band drawn around each line (e.g. quartiles over
         seeds, or a confidence interval).
@@ -956,6 +966,11 @@ def plot_error_bands(
         Column splitting the data into side-by-side panels.
     col_format : str, default "{}"
         Format of the panel titles, given the ``col`` value.
+    order : sequence of str, optional
+        Order of the ``hue`` values, which also fixes their colours and
+        markers (so that several figures drawn with the same ``order``
+        agree even if some values are missing); by default the order of
+        first appearance.
     axes : sequence of matplotlib.axes.Axes, optional
         One axes per panel; a new figure by default.
     logx, logy : bool
@@ -972,17 +987,19 @@ def plot_error_bands(
         table.groupby(col, observed=True, sort=True)
     )
     if axes is None:
-        fig, grid = plt.subplots(1, len(panels), figsize=(3.4 * len(panels) + 0.6,
-                                                          3.6),
+        width = max(3.4 * len(panels) + 0.6, 6.0)
+        fig, grid = plt.subplots(1, len(panels), figsize=(width, 3.6),
                                  sharey=True, squeeze=False)
         flat = list(grid.ravel())
     else:
         flat = list(axes)
         fig = flat[0].figure
-    names = list(dict.fromkeys(table[hue].astype(str)))
+    present = list(dict.fromkeys(table[hue].astype(str)))
+    names = present if order is None else [str(v) for v in order]
     colours = dict(zip(names, sns.color_palette("colorblind", len(names)),
                        strict=True))
-    markers = dict(zip(names, "osD^vP*X"[: len(names)] * 2, strict=False))
+    markers = dict(zip(names, "osD^vP*X" * (1 + len(names) // 8), strict=False))
+    names = [name for name in names if name in present]
     for ax, (value, sub) in zip(flat, panels, strict=False):
         for name in names:
             line = sub[sub[hue].astype(str) == name].sort_values(x)
