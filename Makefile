@@ -41,8 +41,12 @@ unit: venv
 nbval: data
 	$(PY) scripts/nbval_chapters.py
 
+# Speed and accuracy benchmarks (several minutes; not part of `make test`).
 bench: data
 	$(PY) benchmarks/bench_pass_at_k.py
+	$(PY) benchmarks/bench_distributions.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_fits.py
+	$(PY) benchmarks/bench_forecast.py
 
 clean:
 	$(VENV)/bin/jupyter-book clean .
