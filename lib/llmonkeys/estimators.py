@@ -43,8 +43,6 @@ __all__ = [
     "fit_power_laws_by_model",
 ]
 
-# Below this many factors the ratio of binomials is summed term by term.
-_DIRECT_TERMS = 8
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 # Stirling-series coefficients B_{2m} / (2m (2m - 1)), m = 1..7.
 _STIRLING = np.array(
@@ -90,34 +88,12 @@ def _log_ratio_closed_form(
     whose three main terms have comparable size, so no digits cancel.
     """
     a = n + 1.0
-    x = c / a
-    y = k / a
-    big_c = (a - c - k) / a
-    t = np.log1p(x * y / big_c)
-    main = a * (big_c * t + y * np.log1p(-x) + x * np.log1p(-y)) - 0.5 * t
-    rem = (
-        _stirling_remainder(a - c)
-        + _stirling_remainder(a - k)
-        - _stirling_remainder(a)
-        - _stirling_remainder(a - c - k)
-    )
-    return main + rem
-
-
-def _log_ratio_direct(
-    n: NDArray[np.float64], c: NDArray[np.float64], k: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    r"""Sum :math:`\sum_{j<m} \log(1 - M/(n-j))`, m = min(c, k), M = max.
-
-    Valid for ``min(c, k) <= _DIRECT_TERMS`` and ``c + k <= n``.
-    """
-    m = np.minimum(c, k)[:, None]
-    big_m = np.maximum(c, k)[:, None]
-    j = np.arange(_DIRECT_TERMS, dtype=np.float64)[None, :]
-    use = j < m
-    denom = np.where(use, n[:, None] - j, 1.0)
-    terms = np.where(use, np.log1p(-np.where(use, big_m, 0.0) / denom), 0.0)
-    return terms.sum(axis=1)
+    rest = a - c - k  # a C
+    t = np.log1p((c * k) / (a * rest))  # log(1 + xy/C)
+    main = (rest - 0.5) * t + k * np.log1p(-c / a) + c * np.log1p(-k / a)
+    r = _stirling_remainder(np.concatenate([a - c, a - k, a, a - c - k]))
+    r = r.reshape(4, -1)
+    return main + ((r[0] + r[1]) - (r[2] + r[3]))
 
 
 def log_fail_ratio(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> NDArray[np.float64]:
@@ -160,12 +136,12 @@ def _log_fail_ratio_unchecked(
     impossible = nf - cf < kf
     out[impossible] = -np.inf
     live = (cf > 0) & ~impossible
-    direct = live & (np.minimum(cf, kf) <= _DIRECT_TERMS)
-    closed = live & ~direct
-    if direct.any():
-        out[direct] = _log_ratio_direct(nf[direct], cf[direct], kf[direct])
-    if closed.any():
-        out[closed] = _log_ratio_closed_form(nf[closed], cf[closed], kf[closed])
+    # One factor (c = 1 or k = 1): the ratio is exactly 1 - max(c, k) / n.
+    single = live & (np.minimum(cf, kf) == 1)
+    out[single] = np.log1p(-np.maximum(cf, kf)[single] / nf[single])
+    many = live & ~single
+    if many.any():
+        out[many] = _log_ratio_closed_form(nf[many], cf[many], kf[many])
     return out.reshape(shape)
 
 
@@ -247,12 +223,11 @@ def pass_at_k(
         1 - \binom{n-c}{k}\Big/\binom{n}{k}
         = 1 - \prod_{j=0}^{c-1} \Bigl(1 - \frac{k}{n-j}\Bigr),
 
-    evaluated as ``-expm1(L)`` with ``L`` the log of the ratio. ``L`` is a
-    sum of at most eight ``log1p`` terms when ``min(c, k) <= 8`` and a
-    cancellation-free Stirling form otherwise (see
-    :func:`log_fail_ratio`), so the relative error stays near ``1e-13``
-    for ``n`` up to ``10**6``, where differences of ``gammaln`` lose six
-    digits and ``math.comb`` overflows floats.
+    evaluated as ``-expm1(L)`` with ``L`` the log of the ratio, computed
+    in a cancellation-free Stirling form (see :func:`log_fail_ratio`), so
+    the relative error stays below ``1e-13`` for ``n`` up to ``10**6``,
+    where differences of ``gammaln`` lose six digits and ``math.comb``
+    overflows floats.
 
     References
     ----------
@@ -269,11 +244,12 @@ def pass_at_k(
     array([0.    , 0.1   , 0.9994])
     """
     n_arr, c_arr, k_arr = _validated(n, c, k, k_above_n=k_above_n)
-    safe_k = np.minimum(k_arr, n_arr)
+    above = k_arr > n_arr
+    any_above = bool(above.any())
+    safe_k = np.minimum(k_arr, n_arr) if any_above else k_arr
     # 0.0 - x, not -x: c = 0 gives +0.0, never -0.0.
     out = 0.0 - np.expm1(_log_fail_ratio_unchecked(n_arr, c_arr, safe_k))
-    out = np.where(k_arr > n_arr, 1.0, out)
-    return out
+    return np.where(above, 1.0, out) if any_above else out
 
 
 def naive_pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> NDArray[np.float64]:
