@@ -34,6 +34,7 @@ __all__ = [
     "pass_at_k",
     "log_fail_ratio",
     "pass_at_k_curve",
+    "mean_pass_and_neg_log",
     "neg_log_pass_at_k",
     "naive_pass_at_k",
     "PowerLawFit",
@@ -151,6 +152,17 @@ def _validated(
     n_arr, c_arr = check_counts(n, c)
     k_arr = as_count_array(k, "k", minimum=1)
     n_arr, c_arr, k_arr = broadcast(n=n_arr, c=c_arr, k=k_arr)
+    _check_k_above_n(n_arr, c_arr, k_arr, k_above_n)
+    return n_arr, c_arr, k_arr
+
+
+def _check_k_above_n(
+    n_arr: NDArray[np.int64],
+    c_arr: NDArray[np.int64],
+    k_arr: NDArray[np.int64],
+    k_above_n: str,
+) -> None:
+    """Raise where ``k > n`` is not allowed by the ``k_above_n`` rule."""
     if k_above_n not in ("raise", "success-seen"):
         raise ValueError(
             "k_above_n must be 'raise' or 'success-seen'; "
@@ -171,7 +183,6 @@ def _validated(
                 f"attempts than were made; got k={k_arr.ravel()[i]} > "
                 f"n={n_arr.ravel()[i]}{why}"
             )
-    return n_arr, c_arr, k_arr
 
 
 def pass_at_k(
@@ -341,11 +352,7 @@ def pass_at_k_curve(
     >>> pass_at_k_curve([10, 10], [0, 5], [1, 10]).tolist()
     [0.25, 0.5]
     """
-    n_arr, c_arr, k_arr = _problem_grid(n, c, k)
-    grid = pass_at_k(
-        n_arr[:, None], c_arr[:, None], k_arr[None, :], k_above_n=k_above_n
-    )
-    return grid.mean(axis=0)
+    return _curve_and_neg_log(n, c, k, k_above_n)[0]
 
 
 def neg_log_pass_at_k(
@@ -394,12 +401,34 @@ def _curve_and_neg_log(
     pass_D@k is close to 1 (``-log(mean_pass)`` would lose it).
     """
     n_arr, c_arr, k_arr = _problem_grid(n, c, k)
-    _validated(n_arr[:, None], c_arr[:, None], k_arr[None, :], k_above_n)
     n2, c2, k2 = np.broadcast_arrays(n_arr[:, None], c_arr[:, None], k_arr[None, :])
+    _check_k_above_n(n2, c2, k2, k_above_n)
     above = k2 > n2
     log_fail = _log_fail_ratio_unchecked(n2, c2, np.minimum(k2, n2))
-    log_fail = np.where(above, -np.inf, log_fail)
+    return mean_pass_and_neg_log(np.where(above, -np.inf, log_fail))
+
+
+def mean_pass_and_neg_log(
+    log_fail: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Benchmark pass@k and its negative log from per-problem log failures.
+
+    Parameters
+    ----------
+    log_fail : numpy.ndarray, shape (P, K)
+        :math:`\log(1 - \mathrm{pass}_i@k)` of each problem (rows) at each
+        budget (columns), in ``[-inf, 0]``.
+
+    Returns
+    -------
+    mean_pass, neg_log : numpy.ndarray, shape (K,)
+        :math:`\mathrm{pass}_D@k` and :math:`-\log \mathrm{pass}_D@k`;
+        where :math:`\mathrm{pass}_D@k > 1/2` the latter is
+        ``-log1p(-mean_fail)``, which keeps full relative accuracy near 0
+        (``-log(mean_pass)`` would lose it).
+    """
     mean_fail = np.exp(log_fail).mean(axis=0)
+    # 0.0 - x, not -x: a zero stays +0.0.
     mean_pass = (0.0 - np.expm1(log_fail)).mean(axis=0)
     with np.errstate(divide="ignore"):
         y = np.where(mean_pass > 0.5, -np.log1p(-mean_fail), -np.log(mean_pass))
