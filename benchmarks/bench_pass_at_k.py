@@ -14,13 +14,13 @@ seeded sample of (n <= 1e6, c, k).
 from __future__ import annotations
 
 import os
-import time
 
 import mpmath
 import numpy as np
 
 from llmonkeys import SEED, datasets, pass_at_k
 from llmonkeys.datasets import DataFileError, cache_dir
+from timing import best_time
 
 N_ATTEMPTS = 10_000
 N_PROBLEMS = 128
@@ -83,16 +83,6 @@ def load_grid(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, str]:
         num += 1
         k = np.unique(np.round(np.geomspace(1, N_ATTEMPTS, num)).astype(np.int64))
     return c, k, "seeded simulation (Beta(0.3, 5) success rates)"
-
-
-def best_time(func, repeats: int) -> float:
-    """Minimum wall time of ``repeats`` calls (time.perf_counter)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def accuracy_sample(rng: np.random.Generator, size: int = 2000):

@@ -207,26 +207,6 @@ def test_gauss_kronrod_rule_is_exact_on_polynomials():
     assert np.count_nonzero(dist._G_WEIGHTS) == 10
 
 
-@pytest.mark.parametrize(
-    "x", [1e-4, 0.01, 0.5, 3.0, 9.99, 10.0, 10.5, 100.0, 1e4, 1e6 + 0.3]
-)
-def test_betaln_matches_mpmath(x):
-    # Reference: mpmath.beta at mp.dps = 50. scipy's betaln is off by up
-    # to 1e-9 at 1e6; ours by a few ulps.
-    ys = [1e-4, 0.01, 0.5, 3.0, 9.99, 10.0, 10.5, 100.0, 1e4, 1e6 + 0.7, 1e8]
-    got = dist._betaln(x, np.array(ys))
-    with mpmath.workdps(DPS):
-        ref = [float(mpmath.log(mpmath.beta(mpmath.mpf(x), mpmath.mpf(y)))) for y in ys]
-    for g, r in zip(got, ref, strict=True):
-        assert rel_err(g, r) < 1e-14
-
-
-def test_log_comb_matches_mpmath():
-    # Reference: mpmath.loggamma differences at mp.dps = 50.
-    for n, c in [(1, 0), (1, 1), (10, 3), (1000, 1), (10**5, 5 * 10**4), (10**6, 17)]:
-        assert rel_err(dist._log_comb(n, c), mp_log_comb(n, c)) < 1e-14
-
-
 # --------------------------------------------------------------------------
 # log_beta_integral
 # --------------------------------------------------------------------------

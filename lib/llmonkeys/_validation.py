@@ -54,9 +54,8 @@ def as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
         If ``x`` contains NaN or infinite values.
     """
     arr = np.asarray(x)
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
+    # Kinds: signed and unsigned integers, floats (not bool, complex, ...).
+    if arr.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must be real numbers (int or float); got dtype {arr.dtype}"
         )

@@ -30,9 +30,11 @@ The module provides
   :class:`BetaLogTail` and :class:`ZeroInflated`, all sharing the API of
   :class:`SuccessDistribution`.
 
-Integrals without a closed form are computed by adaptive Gauss--Kronrod
-quadrature in the logit variable, in log space; see
-:func:`log_beta_integral` for the method and its accuracy.
+Integrals without a closed form are computed in log space: the Beta
+integral with a whole exponent ``m`` by a finite sum of positive terms
+(Euler's transformation, :mod:`llmonkeys._special`), and otherwise by
+adaptive Gauss--Kronrod quadrature in the logit variable; see
+:func:`log_beta_integral` for the methods and their accuracy.
 
 References
 ----------
@@ -46,7 +48,7 @@ from __future__ import annotations
 
 import abc
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -60,6 +62,12 @@ from scipy.special import (
     xlogy,
 )
 
+from llmonkeys._special import betaln as _betaln
+from llmonkeys._special import (
+    binomial_sum_window,
+    log_beta_integral_sum,
+)
+from llmonkeys._special import log_comb as _log_comb
 from llmonkeys._validation import (
     as_float_array,
     broadcast,
@@ -67,7 +75,6 @@ from llmonkeys._validation import (
     check_positive_scalar,
     check_probability_scalar,
 )
-from llmonkeys.estimators import _stirling_remainder
 
 __all__ = [
     "log_beta_integral",
@@ -83,8 +90,6 @@ __all__ = [
     "BetaLogTail",
     "ZeroInflated",
 ]
-
-_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 # ---------------------------------------------------------------------------
 # Quadrature constants
@@ -155,80 +160,13 @@ _PANELS = 4
 _PANEL_TOL = 1e-11
 _MAX_ROUNDS = 60
 _MAX_INTERVALS = 2_000_000
-
-
-# ---------------------------------------------------------------------------
-# Special functions
-# ---------------------------------------------------------------------------
-
-
-def _betaln(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
-    r"""Cancellation-free :math:`\log B(x, y)` for ``x, y > 0``.
-
-    ``scipy.special.betaln`` subtracts ``gammaln`` values and loses up to
-    nine digits at arguments near :math:`10^6`. Here, with ``lo <= hi``,
-    both below 10 use ``gammaln``; ``lo < 10 <= hi`` uses ``gammaln(lo)``
-    plus
-
-    .. math::
-
-        \log\frac{\Gamma(h)}{\Gamma(h+l)} = -(h-\tfrac12)\log(1+l/h)
-        - l \log(h+l) + l + \delta(h) - \delta(h+l);
-
-    both at least 10 use
-
-    .. math::
-
-        (l-\tfrac12)\log\frac{l}{l+h} + (h-\tfrac12)\log\frac{h}{l+h}
-        - \tfrac12\log(l+h) + \log\sqrt{2\pi}
-        + \delta(l) + \delta(h) - \delta(l+h),
-
-    whose terms share one sign; :math:`\delta` is the Stirling remainder.
-    The absolute error is a few ulps of the result.
-    """
-    x_arr, y_arr = np.broadcast_arrays(
-        np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    )
-    lo = np.minimum(x_arr, y_arr).ravel()
-    hi = np.maximum(x_arr, y_arr).ravel()
-    out = np.empty(lo.shape)
-    small = hi < 10.0
-    big = lo >= 10.0
-    mixed = ~small & ~big
-    if small.any():
-        ls, hs = lo[small], hi[small]
-        out[small] = gammaln(ls) + gammaln(hs) - gammaln(ls + hs)
-    if mixed.any():
-        lm, hm = lo[mixed], hi[mixed]
-        out[mixed] = (
-            gammaln(lm)
-            - (hm - 0.5) * np.log1p(lm / hm)
-            - lm * np.log(hm + lm)
-            + lm
-            + _stirling_remainder(hm)
-            - _stirling_remainder(hm + lm)
-        )
-    if big.any():
-        lb, hb = lo[big], hi[big]
-        tot = lb + hb
-        frac = lb / tot
-        out[big] = (
-            (lb - 0.5) * np.log(frac)
-            + (hb - 0.5) * np.log1p(-frac)
-            - 0.5 * np.log(tot)
-            + _HALF_LOG_2PI
-            + _stirling_remainder(lb)
-            + _stirling_remainder(hb)
-            - _stirling_remainder(tot)
-        )
-    return out.reshape(x_arr.shape)
-
-
-def _log_comb(n: ArrayLike, c: ArrayLike) -> NDArray[np.float64]:
-    r"""Log binomial coefficient, :math:`-\log(n+1) - \log B(c+1, n-c+1)`."""
-    n_arr = np.asarray(n, dtype=np.float64)
-    c_arr = np.asarray(c, dtype=np.float64)
-    return -np.log1p(n_arr) - _betaln(c_arr + 1.0, n_arr - c_arr + 1.0)
+# Cost model choosing between the finite sum of a whole-number m
+# (llmonkeys._special.log_beta_integral_sum) and the quadrature, in units
+# of one term of the sum (about 25 ns on a 2-core machine): a problem's
+# quadrature costs about as much as 600 terms, and a call of the
+# quadrature another 14,000 terms of fixed cost (about 0.35 ms).
+_SUM_TERMS_PER_PROBLEM = 600
+_SUM_TERMS_PER_QUADRATURE_CALL = 14_000
 
 
 # ---------------------------------------------------------------------------
@@ -485,18 +423,49 @@ def _beta_quadrature(a, b, m, s) -> NDArray[np.float64]:
 
 
 def _log_beta_integral(a, b, m, s) -> NDArray[np.float64]:
-    """:func:`log_beta_integral` on validated, broadcast arrays."""
+    """:func:`log_beta_integral` on validated, broadcast arrays.
+
+    Closed form at ``s = 1`` or ``m = 0``; otherwise the finite sum of
+    :func:`~llmonkeys._special.log_beta_integral_sum` (a whole ``m``) or
+    the quadrature, whichever the cost model (``_SUM_TERMS_PER_*``)
+    predicts to be cheaper.
+    """
     shape = a.shape
-    a, b, m, s = (np.ravel(v).astype(np.float64) for v in (a, b, m, s))
-    out = np.empty(a.shape)
+    a, b, m, s = (np.asarray(v, dtype=np.float64).ravel() for v in (a, b, m, s))
     closed = (s == 1.0) | (m == 0.0)
     with np.errstate(all="ignore"):
-        if closed.any():
-            out[closed] = _betaln(a[closed], b[closed] + m[closed])
-        quad = ~closed
-        if quad.any():
-            out[quad] = _beta_quadrature(a[quad], b[quad], m[quad], s[quad])
+        if not closed.any():
+            return _log_beta_integral_open(a, b, m, s).reshape(shape)
+        out = np.empty(a.shape)
+        out[closed] = _betaln(a[closed], b[closed] + m[closed])
+        rest = ~closed
+        if rest.any():
+            out[rest] = _log_beta_integral_open(a[rest], b[rest], m[rest], s[rest])
     return out.reshape(shape)
+
+
+def _log_beta_integral_open(a, b, m, s) -> NDArray[np.float64]:
+    """:func:`_log_beta_integral` for ``0 < s < 1``, ``m > 0`` (1-D)."""
+    j_lo, j_hi, log_ratio, ok = binomial_sum_window(a, b, m, s)
+    terms = j_hi - j_lo + 1.0
+    cheap = ok & (terms <= _SUM_TERMS_PER_PROBLEM)
+    if not cheap.all():
+        # Sum the costlier windows too if that is cheaper than calling the
+        # quadrature for them (it has a fixed cost).
+        rest = ~cheap
+        budget = _SUM_TERMS_PER_QUADRATURE_CALL + _SUM_TERMS_PER_PROBLEM * rest.sum()
+        if not ok[rest].all() or terms[rest].sum() > budget:
+            ok = cheap
+    if ok.all():
+        return log_beta_integral_sum(a, b, m, s, j_lo, j_hi, log_ratio)
+    out = np.empty(a.shape)
+    if ok.any():
+        out[ok] = log_beta_integral_sum(
+            a[ok], b[ok], m[ok], s[ok], j_lo[ok], j_hi[ok], log_ratio[ok]
+        )
+    quad = ~ok
+    out[quad] = _beta_quadrature(a[quad], b[quad], m[quad], s[quad])
+    return out
 
 
 def _log_kumaraswamy_integral(a, b, c, m, s) -> NDArray[np.float64]:
@@ -557,6 +526,13 @@ def _scale_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
             f"got {_bad_values(arr, bad)}"
         )
     return arr
+
+
+def _filled(shape: tuple[int, ...], value: float) -> NDArray[np.float64]:
+    """Return a float array of ``shape`` holding ``value`` (cheaper than np.full)."""
+    out = np.empty(shape)
+    out.fill(value)
+    return out
 
 
 def _check_k(k: ArrayLike) -> NDArray[np.float64]:
@@ -643,6 +619,27 @@ def log_beta_integral(
     (``scipy.special.betaln`` loses up to nine digits at arguments near
     :math:`10^6`).
 
+    For a whole number ``m`` (and :math:`s \ge 10^{-200}`), writing
+    :math:`1 - sx = (1-s) + s(1-x)` and expanding gives a sum of positive
+    terms,
+
+    .. math::
+
+        \int_0^1 x^{a-1}(1-x)^{b-1}(1-sx)^m\,dx
+        = \sum_{j=0}^{m} \binom{m}{j} s^j (1-s)^{m-j}\,B(a, b+j),
+
+    Euler's transformation of the alternating terminating series. Its
+    binomial weights confine it to a window around :math:`j = ms`;
+    Bernstein's inequality gives a window outside of which the terms add
+    up to less than :math:`e^{-40}` of the sum. Where a cost model
+    predicts it to be cheaper than the quadrature (windows of up to 600
+    terms, or a few longer ones adding up to about 14,000), the window is
+    summed in blocks anchored at terms computed in log space (Loader's
+    binomial decomposition, a Stirling form of :math:`B`); see
+    :func:`llmonkeys._special.log_beta_integral_sum`. This is the fast
+    path for failure rates at whole budgets: a few hundred microseconds
+    for a curve over :math:`k = 1 \dots 10^4`.
+
     Otherwise the integral is taken in the logit variable
     :math:`u = \log\frac{x}{1-x}`, where the integrand
 
@@ -658,10 +655,10 @@ def log_beta_integral(
     root of a quadratic, found in closed form. Each side of the mode is
     mapped by :math:`v = h(e^w - 1)` out to where :math:`\psi` is 50 below
     its peak, and integrated by adaptive 21-point Gauss--Kronrod panels in
-    :math:`w` (see :func:`_logit_quadrature`). Hypergeometric series are
-    not used: ``scipy.special.hyp2f1(-m, ...)`` returns NaN for ``m``
-    above about :math:`10^5`, and the terminating series alternates in
-    sign.
+    :math:`w` (see :func:`_logit_quadrature`). The hypergeometric
+    function itself is not used: ``scipy.special.hyp2f1(-m, ...)``
+    returns NaN for ``m`` above about :math:`10^5`, and its terminating
+    series alternates in sign.
 
     Accuracy: the error of the returned log, relative to
     :math:`\max(1, |\log I|)`, was at most :math:`2 \times 10^{-13}`
@@ -671,10 +668,14 @@ def log_beta_integral(
     against ``mpmath`` and against this quadrature at a :math:`10^4`
     times tighter tolerance; the grid of
     ``benchmarks/bench_distributions.py`` (``a, b`` from 0.01 to 100,
-    ``m`` up to :math:`10^6`) gives at most :math:`6 \times 10^{-13}`.
-    Tail exponents below about :math:`10^{-8}` are handled by a closed
-    form tail. A batch costs about 200 evaluations of :math:`\psi` per
-    element (2 ms for 128 elements).
+    ``m`` up to :math:`10^6`) gives at most :math:`6 \times 10^{-13}`
+    for the quadrature. The finite sum agrees with mpmath (every term
+    summed at 50 digits) to :math:`10^{-14}` and with the quadrature to
+    :math:`5 \times 10^{-13}` over 40,000 random cases (where they
+    differed most, the sum was the exact one). Tail exponents below about
+    :math:`10^{-8}` are handled by a closed form tail. A quadrature batch
+    costs about 200 evaluations of :math:`\psi` per element (2 ms for
+    128 elements).
 
     References
     ----------
@@ -1213,16 +1214,17 @@ class ScaledBeta(SuccessDistribution):
     beta: float
     scale: float = 1.0
 
+    _log_beta: float = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", check_positive_scalar(self.alpha, "alpha"))
         object.__setattr__(self, "beta", check_positive_scalar(self.beta, "beta"))
         object.__setattr__(self, "scale", check_probability_scalar(self.scale, "scale"))
+        object.__setattr__(self, "_log_beta", float(_betaln(self.alpha, self.beta)))
 
     def _log_failure_rate(self, k: NDArray[np.float64]) -> NDArray[np.float64]:
-        a = np.full(k.shape, self.alpha)
-        return _log_beta_integral(
-            a, np.full(k.shape, self.beta), k, np.full(k.shape, self.scale)
-        ) - _betaln(self.alpha, self.beta)
+        a, b, s = (_filled(k.shape, v) for v in (self.alpha, self.beta, self.scale))
+        return _log_beta_integral(a, b, k, s) - self._log_beta
 
     def _sample(self, shape, rng):
         return self.scale * rng.beta(self.alpha, self.beta, size=shape)

@@ -21,8 +21,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import gammaln
 
+from llmonkeys._special import stirling_remainder
 from llmonkeys._validation import (
     as_count_array,
     as_float_array,
@@ -43,32 +43,6 @@ __all__ = [
     "curves_by_model",
     "fit_power_laws_by_model",
 ]
-
-_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
-# Stirling-series coefficients B_{2m} / (2m (2m - 1)), m = 1..7.
-_STIRLING = np.array(
-    [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156]
-)
-
-
-def _stirling_remainder(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    r"""Return :math:`\log\Gamma(z) - (z - 1/2)\log z + z - \log\sqrt{2\pi}`.
-
-    Accurate to an absolute error near machine epsilon times the result:
-    the asymptotic series for ``z >= 10`` (truncation error below
-    ``1e-17``), the definition through ``gammaln`` below.
-    """
-    out = np.empty_like(z)
-    big = z >= 10.0
-    zb = z[big]
-    inv2 = 1.0 / (zb * zb)
-    series = np.zeros_like(zb)
-    for coef in _STIRLING[::-1]:
-        series = series * inv2 + coef
-    out[big] = series / zb
-    zs = z[~big]
-    out[~big] = gammaln(zs) - (zs - 0.5) * np.log(zs) + zs - _HALF_LOG_2PI
-    return out
 
 
 def _log_ratio_closed_form(
@@ -92,7 +66,7 @@ def _log_ratio_closed_form(
     rest = a - c - k  # a C
     t = np.log1p((c * k) / (a * rest))  # log(1 + xy/C)
     main = (rest - 0.5) * t + k * np.log1p(-c / a) + c * np.log1p(-k / a)
-    r = _stirling_remainder(np.concatenate([a - c, a - k, a, a - c - k]))
+    r = stirling_remainder(np.concatenate([a - c, a - k, a, a - c - k]))
     r = r.reshape(4, -1)
     return main + ((r[0] + r[1]) - (r[2] + r[3]))
 
