@@ -242,8 +242,10 @@ def log_sum_terms(
         + \delta(l) + \delta(h) - \delta(t),
 
     an identity for all positive arguments (below 10, :math:`\delta` is
-    computed from ``gammaln``). The absolute error is a few ulps of
-    :math:`\max(1, |\log T_j|)`. All remainders and deviances are
+    computed from ``gammaln``). The absolute error is about
+    :math:`10^{-14}` of :math:`\max(1, |\log T_j|)` (the rounding of
+    :math:`ms` moves :math:`\mathrm{bd_0}` by a fraction
+    :math:`|j - ms|/(ms)` of it). All remainders and deviances are
     evaluated in one call each: this runs once per block of the sum, so
     its cost is mostly the number of numpy calls.
     """
@@ -377,8 +379,8 @@ def log_beta_integral_sum(
 
     multiplied up and summed in linear arithmetic (relative error below
     :math:`80\varepsilon`). The blocks are
-    combined in log space. The error of the returned log is a few ulps of
-    :math:`\max(1, |\log T_{\max}|)`.
+    combined in log space. The error of the returned log is about
+    :math:`10^{-14}` of :math:`\max(1, |\log T_{\max}|)`.
     """
     n = a.size
     worst = max(float(log_ratio.max()), 1.0)

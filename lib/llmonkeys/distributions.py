@@ -445,7 +445,10 @@ def _log_beta_integral(a, b, m, s) -> NDArray[np.float64]:
 
 
 def _log_beta_integral_open(a, b, m, s) -> NDArray[np.float64]:
-    """:func:`_log_beta_integral` for ``0 < s < 1``, ``m > 0`` (1-D)."""
+    """:func:`_log_beta_integral` for ``0 < s < 1`` (1-D, ``m = 0`` allowed).
+
+    Call under ``np.errstate(all="ignore")``.
+    """
     j_lo, j_hi, log_ratio, ok = binomial_sum_window(a, b, m, s)
     terms = j_hi - j_lo + 1.0
     cheap = ok & (terms <= _SUM_TERMS_PER_PROBLEM)
@@ -1223,8 +1226,15 @@ class ScaledBeta(SuccessDistribution):
         object.__setattr__(self, "_log_beta", float(_betaln(self.alpha, self.beta)))
 
     def _log_failure_rate(self, k: NDArray[np.float64]) -> NDArray[np.float64]:
-        a, b, s = (_filled(k.shape, v) for v in (self.alpha, self.beta, self.scale))
-        return _log_beta_integral(a, b, k, s) - self._log_beta
+        flat = k.ravel()
+        b = _filled(flat.shape, self.beta)
+        if self.scale == 1.0:
+            log_integral = _betaln(self.alpha, b + flat)
+        else:
+            # Also right at k = 0: the sum then has the single term B(a, b).
+            a, s = _filled(flat.shape, self.alpha), _filled(flat.shape, self.scale)
+            log_integral = _log_beta_integral_open(a, b, flat, s)
+        return (log_integral - self._log_beta).reshape(k.shape)
 
     def _sample(self, shape, rng):
         return self.scale * rng.beta(self.alpha, self.beta, size=shape)
