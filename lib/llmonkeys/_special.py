@@ -131,17 +131,31 @@ def betaln(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     if big.any():
         lb, hb = lo[big], hi[big]
         tot = lb + hb
-        frac = lb / tot
-        out[big] = (
-            (lb - 0.5) * np.log(frac)
-            + (hb - 0.5) * np.log1p(-frac)
-            - 0.5 * np.log(tot)
-            + HALF_LOG_2PI
-            + stirling_remainder(lb)
-            + stirling_remainder(hb)
-            - stirling_remainder(tot)
-        )
+        rem = stirling_remainder(np.concatenate([lb, hb, tot])).reshape(3, -1)
+        out[big] = _stirling_betaln(lb, hb, tot, rem[0] + rem[1] - rem[2])
     return out.reshape(x_arr.shape)
+
+
+def _stirling_betaln(
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    tot: NDArray[np.float64],
+    remainders: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    r""":math:`\log B(l, h)` from Stirling's formula, ``lo <= hi``, ``tot = lo + hi``.
+
+    ``remainders`` is :math:`\delta(l) + \delta(h) - \delta(l+h)`
+    (:func:`stirling_remainder`), passed in so that callers can compute
+    all their remainders in one call.
+    """
+    frac = lo / tot
+    return (
+        (lo - 0.5) * np.log(frac)
+        + (hi - 0.5) * np.log1p(-frac)
+        - 0.5 * np.log(tot)
+        + HALF_LOG_2PI
+        + remainders
+    )
 
 
 def log_comb(n: ArrayLike, c: ArrayLike) -> NDArray[np.float64]:
@@ -270,15 +284,7 @@ def log_sum_terms(
     log_pmf = np.where(
         j == 0, m * np.log1p(-s), np.where(mj == 0, m * np.log(s), log_pmf)
     )
-    frac = lo / tot
-    log_beta = (
-        (lo - 0.5) * np.log(frac)
-        + (hi - 0.5) * np.log1p(-frac)
-        - 0.5 * np.log(tot)
-        + HALF_LOG_2PI
-        + (rem[3] + rem[4] - rem[5])
-    )
-    return log_pmf + log_beta
+    return log_pmf + _stirling_betaln(lo, hi, tot, rem[3] + rem[4] - rem[5])
 
 
 def binomial_sum_window(
