@@ -305,10 +305,11 @@ def sum_against_quadrature(quick: bool) -> None:
     )
     s = np.clip(s, 1e-8, 1 - 1e-12)
     j_lo, j_hi, _, ok = _special.binomial_sum_window(a, b, m, s)
-    budget = dist._SUM_TERMS_PER_QUADRATURE_CALL + dist._SUM_TERMS_PER_PROBLEM
-    summed = ok & (j_hi - j_lo + 1 <= budget)
-    # One element per call, as a lone problem: the cost model then sums
-    # every window within its budget.
+    # One element per call, each a lone problem for the cost model.
+    windows = zip(j_hi - j_lo + 1.0, ok, strict=True)
+    summed = np.array(
+        [dist._summed(np.array([t]), np.array([o]))[0] for t, o in windows]
+    )
     cases = zip(a, b, m, s, strict=True)
     by_sum = np.array([float(log_beta_integral(*case)) for case in cases])
     with np.errstate(all="ignore"):

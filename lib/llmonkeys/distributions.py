@@ -444,21 +444,30 @@ def _log_beta_integral(a, b, m, s) -> NDArray[np.float64]:
     return out.reshape(shape)
 
 
+def _summed(terms: NDArray[np.float64], ok: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Where the cost model sums: ``terms`` per window, ``ok`` where it may.
+
+    Windows of up to ``_SUM_TERMS_PER_PROBLEM`` terms are summed; the
+    longer ones too if that is cheaper than calling the quadrature for
+    them (it has a fixed cost), which needs all of them summable.
+    """
+    cheap = ok & (terms <= _SUM_TERMS_PER_PROBLEM)
+    if cheap.all():
+        return cheap
+    rest = ~cheap
+    budget = _SUM_TERMS_PER_QUADRATURE_CALL + _SUM_TERMS_PER_PROBLEM * rest.sum()
+    if not ok[rest].all() or terms[rest].sum() > budget:
+        return cheap
+    return ok
+
+
 def _log_beta_integral_open(a, b, m, s) -> NDArray[np.float64]:
     """:func:`_log_beta_integral` for ``0 < s < 1`` (1-D, ``m = 0`` allowed).
 
     Call under ``np.errstate(all="ignore")``.
     """
     j_lo, j_hi, log_ratio, ok = binomial_sum_window(a, b, m, s)
-    terms = j_hi - j_lo + 1.0
-    cheap = ok & (terms <= _SUM_TERMS_PER_PROBLEM)
-    if not cheap.all():
-        # Sum the costlier windows too if that is cheaper than calling the
-        # quadrature for them (it has a fixed cost).
-        rest = ~cheap
-        budget = _SUM_TERMS_PER_QUADRATURE_CALL + _SUM_TERMS_PER_PROBLEM * rest.sum()
-        if not ok[rest].all() or terms[rest].sum() > budget:
-            ok = cheap
+    ok = _summed(j_hi - j_lo + 1.0, ok)
     if ok.all():
         return log_beta_integral_sum(a, b, m, s, j_lo, j_hi, log_ratio)
     out = np.empty(a.shape)
