@@ -36,8 +36,7 @@ import time
 import mpmath
 import numpy as np
 
-import llmonkeys.distributions as dist
-from llmonkeys import SEED, _special
+from llmonkeys import SEED, _beta_integral, _special
 from llmonkeys.distributions import (
     ScaledBeta,
     log_beta_integral,
@@ -308,12 +307,12 @@ def sum_against_quadrature(quick: bool) -> None:
     # One element per call, each a lone problem for the cost model.
     windows = zip(j_hi - j_lo + 1.0, ok, strict=True)
     summed = np.array(
-        [dist._summed(np.array([t]), np.array([o]))[0] for t, o in windows]
+        [_beta_integral._summed(np.array([t]), np.array([o]))[0] for t, o in windows]
     )
     cases = zip(a, b, m, s, strict=True)
     by_sum = np.array([float(log_beta_integral(*case)) for case in cases])
     with np.errstate(all="ignore"):
-        by_quad = dist._beta_quadrature(a, b, m, s)
+        by_quad = _beta_integral._beta_quadrature(a, b, m, s)
     err = np.abs(by_sum - by_quad) / np.maximum(1.0, np.abs(by_quad))
     print(
         f"[4] log_beta_integral, finite sum vs logit quadrature over {size} seeded "

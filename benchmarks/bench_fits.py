@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from llmonkeys import exponents as exp_mod
 from llmonkeys import fits
 from llmonkeys.distributions import ScaledBeta
 
@@ -64,8 +65,8 @@ def exponents(groups, k_above_n="raise"):
         f"{'mix tail':>9}{'AIC beta':>10}{'AIC kum':>9}{'AIC mix2':>10}"
     )
     for name, (n, c) in groups.items():
-        ls = fits.estimate_exponent(n, c, "least-squares", k_above_n=k_above_n)
-        di = fits.estimate_exponent(n, c, "distributional", k_above_n=k_above_n)
+        ls = exp_mod.estimate_exponent(n, c, "least-squares", k_above_n=k_above_n)
+        di = exp_mod.estimate_exponent(n, c, "distributional", k_above_n=k_above_n)
         kum = fits.fit_scaled_kumaraswamy_binomial(n, c)
         mix = fits.fit_beta_binomial_mixture(n, c)
         print(
@@ -111,7 +112,7 @@ def main():
 
     for method in ("least-squares", "tail-index", "distributional"):
         _, t = timed(
-            fits.bootstrap_exponent, n, c, method, n_boot=200, seed=0, repeat=1
+            exp_mod.bootstrap_exponent, n, c, method, n_boot=200, seed=0, repeat=1
         )
         print(f"bootstrap {method:<15} 200 replicates: {t:7.2f} s")
 
@@ -141,7 +142,7 @@ def main():
 
     name = "Pythia 12B"
     _, t = timed(
-        fits.bootstrap_exponent,
+        exp_mod.bootstrap_exponent,
         *groups[name],
         "distributional",
         n_boot=200,

@@ -18,8 +18,8 @@ import numpy as np
 from pandas.testing import assert_frame_equal
 
 import llmonkeys.distributions as dist
-import llmonkeys.experiments as ex
 import llmonkeys.forecast as fc
+import llmonkeys.studies.forecasting as ex
 from llmonkeys import SEED
 
 

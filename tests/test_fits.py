@@ -1,12 +1,11 @@
-"""Tests of llmonkeys.fits: maximum-likelihood fits and exponent estimators.
-
-Simulated data only (the real-data checks live in the chapters). Sizes are
-kept small enough for the whole module to run in well under a minute.
-"""
+"""Tests of llmonkeys.fits: maximum-likelihood fits of laws to counts."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.optimize
 import scipy.stats
@@ -14,38 +13,154 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llmonkeys import fits
-from llmonkeys.distributions import ScaledBeta, ScaledKumaraswamy
-from llmonkeys.estimators import fit_power_law, neg_log_pass_at_k
-
-# Well-specified simulated benchmark: P problems, n attempts each.
-P, N = 500, 1000
-ALPHA, BETA, SCALE = 0.3, 3.0, 0.5
-# Sampling spread of the MLE at these settings, from 60 seeded
-# replicates (seeds 1000-1059) fitted with the true scale fixed:
-# sd(alpha_hat) = 0.016, sd(beta_hat) = 0.25. Tolerances are ~4 sd.
-ALPHA_TOL, BETA_TOL = 0.07, 1.0
+from llmonkeys.distributions import Mixture, ScaledBeta, ScaledKumaraswamy
+from synthetic import ALPHA, ALPHA_TOL, BETA, BETA_TOL, SCALE, P, _counts, _simulate
 
 
-def _simulate(law, n_problems=P, n=N, seed=0):
-    rng = np.random.default_rng(seed)
-    p = law.sample(n_problems, rng)
-    return np.full(n_problems, n), rng.binomial(n, p)
+def test_fit_families_table(counts, fitted):
+    table, fit_map = fitted
+    assert list(table.columns) == [
+        "model", "family", "n_params", "log_likelihood", "aic", "delta_aic",
+        "tail_index", "scale", "converged",
+    ]
+    assert len(table) == 2 * len(fits.FAMILIES)
+    assert isinstance(table["model"].dtype, pd.CategoricalDtype)
+    assert set(fit_map) == set(itertools.product(["M0", "M1"], fits.FAMILIES))
+    np.testing.assert_allclose(table.groupby("model", observed=True)["delta_aic"]
+                               .min(), 0.0)
+    np.testing.assert_allclose(
+        table["aic"], 2 * table["n_params"] - 2 * table["log_likelihood"],
+        rtol=1e-12)
+    assert table.set_index("family").loc["beta-mixture", "n_params"].tolist() == [5, 5]
 
 
-@pytest.fixture(scope="module")
-def beta_data():
-    return _simulate(ScaledBeta(ALPHA, BETA, scale=SCALE), seed=11)
+def test_fit_families_matches_fits_module(counts, fitted):
+    _, fit_map = fitted
+    sub = counts[counts["model"] == "M1"]
+    direct = fits.fit_scaled_beta_binomial(sub["n"], sub["c"])
+    assert fit_map[("M1", "scaled-beta")].nll == pytest.approx(direct.nll, rel=1e-10)
 
 
-@pytest.fixture(scope="module")
-def beta_fit(beta_data):
-    n, c = beta_data
-    return fits.fit_scaled_beta_binomial(n, c, scale=SCALE)
+def test_fit_families_orders_rows_by_problem():
+    df = _counts(n_models=1)
+    shuffled = df.sample(frac=1.0, random_state=1)
+    t1, _ = fits.fit_families_by_model(df, ["scaled-beta"])
+    t2, _ = fits.fit_families_by_model(shuffled, ["scaled-beta"])
+    np.testing.assert_allclose(t1["aic"], t2["aic"], rtol=1e-12)
 
 
-# ---------------------------------------------------------------------------
-# Helpers with closed forms
-# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        ("not a frame", "DataFrame"),
+        (pd.DataFrame({"model": ["a"], "n": [1]}), "missing"),
+        (pd.DataFrame({"model": [], "n": [], "c": []}), "empty"),
+        (pd.DataFrame({"model": ["a", "a"], "n": [5, 5], "c": [1, 6]}), "c <= n"),
+        (pd.DataFrame({"model": ["a", "b"], "n": [5, 5], "c": [1, 2]}), "at least 2"),
+    ],
+)
+def test_fit_families_rejects_bad_counts(bad, match):
+    with pytest.raises(ValueError, match=match):
+        fits.fit_families_by_model(bad, ["scaled-beta"])
+
+
+def test_fit_families_rejects_bad_options(counts):
+    with pytest.raises(ValueError, match="unknown families"):
+        fits.fit_families_by_model(counts, ["gamma"])
+    with pytest.raises(ValueError, match="at least one"):
+        fits.fit_families_by_model(counts, [])
+    with pytest.raises(ValueError, match="n_components"):
+        fits.fit_families_by_model(counts, ["beta-mixture"], n_components=0)
+
+
+def test_fit_families_accepts_a_single_family_name(counts):
+    table, _ = fits.fit_families_by_model(counts, "scaled-beta")
+    assert table["family"].unique().tolist() == ["scaled-beta"]
+
+
+@pytest.mark.parametrize("family", fits.FAMILIES)
+def test_fit_logpmf_is_a_distribution(fitted, family):
+    fit = fitted[1][("M0", family)]
+    total = np.exp(fit.distribution.binomial_logpmf(np.arange(401), 400)).sum()
+    assert total == pytest.approx(1.0, abs=1e-8)
+
+
+def test_fit_logpmf_of_mixture_is_weighted_sum(fitted):
+    mix = fitted[1][("M0", "beta-mixture")]
+    c = np.array([0, 3, 40, 400])
+    direct = sum(w * np.exp(comp.binomial_logpmf(c, 400))
+                 for w, comp in zip(mix.weights, mix.components, strict=True))
+    np.testing.assert_allclose(np.exp(mix.distribution.binomial_logpmf(c, 400)),
+                               direct, rtol=1e-12)
+
+
+@pytest.mark.parametrize("family", fits.FAMILIES)
+def test_fit_pdf_integrates_to_one(fitted, family):
+    fit = fitted[1][("M1", family)]
+    # Integrate p f(p) over u = log p, where it is smooth and finite; the
+    # mass below 1e-40 is below 1e-10 for these tail indices.
+    u = np.linspace(np.log(1e-40), 0.0, 400_001)
+    f = np.exp(u) * fit.distribution.pdf(np.exp(u))
+    mass = np.sum((f[1:] + f[:-1]) / 2 * np.diff(u))
+    assert mass == pytest.approx(1.0, abs=2e-3)
+
+
+def test_sample_fit_shapes_and_mixture_weights(fitted):
+    rng = np.random.default_rng(5)
+    beta = fitted[1][("M0", "scaled-beta")]
+    draws = beta.distribution.sample((4, 3), rng)
+    assert draws.shape == (4, 3)
+    assert np.all((draws >= 0) & (draws <= beta.scale))
+    mix = fitted[1][("M0", "beta-mixture")]
+    p = mix.distribution.sample(20_000, rng)
+    assert p.shape == (20_000,)
+    # The mean of the mixture is sum_j w_j mean_j.
+    mean = sum(w * comp.mean for w, comp in zip(mix.weights, mix.components,
+                                                 strict=True))
+    assert p.mean() == pytest.approx(mean, abs=5 * p.std() / np.sqrt(p.size))
+
+
+def test_mixture_fit_distribution_is_the_mixture_law(fitted):
+    mix = fitted[1][("M0", "beta-mixture")]
+    law = mix.distribution
+    assert isinstance(law, Mixture)
+    assert law.weights == mix.weights and law.components == mix.components
+    k = np.array([1.0, 10.0, 1e4])
+    direct = sum(w * comp.failure_rate(k)
+                 for w, comp in zip(mix.weights, mix.components, strict=True))
+    np.testing.assert_allclose(law.failure_rate(k), direct, rtol=1e-14)
+
+
+def test_fitted_curves_and_densities(fitted):
+    _, fit_map = fitted
+    k = np.array([1, 10, 100])
+    curves = fits.fitted_curves(fit_map, k)
+    assert len(curves) == len(fit_map) * 3
+    beta = fit_map[("M0", "scaled-beta")]
+    got = curves.query("model == 'M0' and family == 'scaled-beta'")["y"]
+    np.testing.assert_allclose(got, beta.distribution.neg_log_pass_at_k(k))
+    p = np.geomspace(1e-4, 1, 5)
+    dens = fits.fitted_densities(fit_map, p)
+    row = dens.query("model == 'M0' and family == 'scaled-beta'")
+    np.testing.assert_allclose(row["per_decade"],
+                               60 * p * np.log(10) * beta.distribution.pdf(p))
+    with pytest.raises(ValueError, match=r"\(0, 1\]"):
+        fits.fitted_densities(fit_map, [0.0, 0.5])
+    with pytest.raises(ValueError, match="mapping"):
+        fits.fitted_curves({}, k)
+    with pytest.raises(ValueError, match="pairs"):
+        fits.fitted_curves({"M0": beta}, k)
+
+
+def test_log_parameter_covariance(beta_sample):
+    _, n, c, fit = beta_sample
+    cov = fits.log_parameter_covariance(fit, n, c)
+    assert cov.shape == (2, 2) and np.all(np.linalg.eigvalsh(cov) > 0)
+    # Insensitive to the finite-difference step.
+    np.testing.assert_allclose(fits.log_parameter_covariance(fit, n, c, step=3e-3),
+                               cov, rtol=0.02)
+    with pytest.raises(ValueError, match="DistributionFit"):
+        fits.log_parameter_covariance("not a fit", n, c)
 
 
 def test_paper_scale_rule():
@@ -53,23 +168,6 @@ def test_paper_scale_rule():
     assert fits.paper_scale([100] * 4, [0, 1, 4, 20]) == pytest.approx(0.25)
     # Capped at 1.
     assert fits.paper_scale([10, 10], [10, 3]) == 1.0
-
-
-def test_default_k_grid_matches_upstream_formula():
-    grid = fits.default_k_grid(10_000)
-    upstream = np.unique(np.logspace(0, 4, 100).astype(int))
-    assert grid[0] == 1 and grid[-1] == 10_000
-    # Upstream truncation can lose the end point to rounding; otherwise equal.
-    np.testing.assert_array_equal(grid[:-1], upstream[upstream < 10_000])
-
-
-@given(k_max=st.integers(2, 10**6), num=st.integers(2, 300))
-@settings(max_examples=60, deadline=None)
-def test_default_k_grid_properties(k_max, num):
-    grid = fits.default_k_grid(k_max, num)
-    assert grid[0] == 1 and grid[-1] == k_max
-    assert np.all(np.diff(grid) > 0)
-    assert grid.size <= num
 
 
 @given(
@@ -80,11 +178,6 @@ def test_paper_scale_properties(c):
     c = np.asarray(c)
     s = fits.paper_scale(50, c)
     assert (c / 50).max() <= s <= 1.0
-
-
-# ---------------------------------------------------------------------------
-# Single-law fits
-# ---------------------------------------------------------------------------
 
 
 def test_recovers_scaled_beta(beta_fit):
@@ -203,11 +296,6 @@ def test_recovers_scaled_kumaraswamy():
     assert fit.nll <= nll_truth + 1e-9
 
 
-# ---------------------------------------------------------------------------
-# Mixtures
-# ---------------------------------------------------------------------------
-
-
 def test_mixture_recovers_two_components():
     rng = np.random.default_rng(2)
     p = np.concatenate([rng.beta(0.2, 5.0, 300), rng.beta(8.0, 2.0, 100)])
@@ -256,177 +344,6 @@ def test_mixture_exponent_ignores_negligible_components():
     assert fit.exponent == 0.4
 
 
-# ---------------------------------------------------------------------------
-# Exponent estimators
-# ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def unscaled_data():
-    return _simulate(ScaledBeta(ALPHA, BETA), seed=12)
-
-
-def test_least_squares_matches_direct_regression(unscaled_data):
-    n, c = unscaled_data
-    est = fits.estimate_exponent(n, c, "least-squares")
-    k = fits.default_k_grid(N)
-    ref = fit_power_law(k, neg_log_pass_at_k(n, c, k))
-    assert est.exponent == pytest.approx(ref.exponent, rel=1e-12)
-    assert est.prefactor == pytest.approx(ref.prefactor, rel=1e-12)
-    assert (est.k_min, est.k_max) == (1, N)
-    assert est.fit is None and est.power_law is not None
-
-
-def test_methods_agree_on_well_specified_data(unscaled_data):
-    n, c = unscaled_data
-    k = fits.default_k_grid(N)
-    # Slope of the *true* curve over k in [1, n]: the estimand of the
-    # regression methods (larger than alpha, as the curve bends).
-    y_true = ScaledBeta(ALPHA, BETA).neg_log_pass_at_k(k)
-    b_true = fit_power_law(k, y_true).exponent
-    ls = fits.estimate_exponent(n, c, "least-squares")
-    di = fits.estimate_exponent(n, c, "distributional", scale=1.0)
-    ti = fits.estimate_exponent(n, c, "tail-index", scale=1.0)
-    # Spread over 30 seeded replicates (seeds 100-129) of this design: sd
-    # 0.015 (least squares - b_true), 0.012 (distributional - b_true),
-    # 0.010 (distributional - least squares), 0.014 (tail index - alpha),
-    # all means below 0.004. Tolerances are ~4 sd.
-    assert abs(ls.exponent - b_true) < 0.06
-    assert abs(di.exponent - b_true) < 0.05
-    assert abs(di.exponent - ls.exponent) < 0.04
-    assert abs(ti.exponent - ALPHA) < ALPHA_TOL
-    assert np.isnan(ti.k_min) and ti.power_law is None
-    assert ti.fit is not None and ti.exponent == ti.fit.alpha
-    assert di.fit is not None and di.power_law is not None
-
-
-def test_distributional_uses_the_fitted_curve(beta_data, beta_fit):
-    n, c = beta_data
-    k = np.array([1, 3, 10, 30, 100, 300])
-    est = fits.estimate_exponent(n, c, "distributional", k=k, scale=SCALE)
-    ref = fit_power_law(k, beta_fit.distribution.neg_log_pass_at_k(k))
-    assert est.exponent == pytest.approx(ref.exponent, rel=1e-6)
-    # The fitted curve may be extrapolated beyond n.
-    far = fits.estimate_exponent(n, c, "distributional", k=[10, 10**5], scale=SCALE)
-    assert far.k_max == 10**5
-
-
-def test_kumaraswamy_family_in_estimate_exponent():
-    n, c = _simulate(ScaledKumaraswamy(0.3, 3.0), n_problems=300, seed=6)
-    est = fits.estimate_exponent(
-        n, c, "tail-index", family="scaled-kumaraswamy", scale=1.0
-    )
-    assert est.fit is not None and est.fit.family == "scaled-kumaraswamy"
-    assert abs(est.exponent - 0.3) < 2 * ALPHA_TOL
-
-
-def test_success_seen_allows_k_above_some_n():
-    # Sampling stopped at the first success on some problems.
-    n = np.array([40, 1000, 1000, 1000, 60, 1000])
-    c = np.array([1, 0, 3, 12, 1, 0])
-    with pytest.raises(ValueError, match="min\\(n\\) = 40"):
-        fits.estimate_exponent(n, c, "least-squares", k=[1, 10, 100])
-    est = fits.estimate_exponent(n, c, "least-squares", k_above_n="success-seen")
-    assert est.k_max <= 1000 and est.exponent > 0
-
-
-# ---------------------------------------------------------------------------
-# Bootstrap
-# ---------------------------------------------------------------------------
-
-
-def test_least_squares_bootstrap_replicates_are_resampled_fits(unscaled_data):
-    n, c = unscaled_data
-    boot = fits.bootstrap_exponent(n, c, "least-squares", n_boot=20, seed=7)
-    again = fits.bootstrap_exponent(n, c, "least-squares", n_boot=20, seed=7)
-    np.testing.assert_array_equal(boot.samples, again.samples)
-    # Replicate b is the least-squares exponent of the b-th resample.
-    idx = np.random.default_rng(7).integers(0, n.size, size=(20, n.size))
-    for b in (0, 13):
-        ref = fits.estimate_exponent(n[idx[b]], c[idx[b]], "least-squares")
-        assert boot.samples[b] == pytest.approx(ref.exponent, rel=1e-9)
-    assert boot.low <= boot.estimate <= boot.high
-    assert boot.n_failed == 0 and boot.confidence == 0.95
-
-
-def test_fitted_bootstrap_reproducible_and_exact():
-    law = ScaledBeta(0.3, 3.0, scale=0.4)
-    n, c = _simulate(law, n_problems=150, n=500, seed=4)
-    kw = {"n_boot": 8, "seed": 3, "scale": 0.4}
-    one = fits.bootstrap_exponent(n, c, "tail-index", **kw)
-    same = fits.bootstrap_exponent(n, c, "tail-index", **kw)
-    np.testing.assert_array_equal(one.samples, same.samples)
-    # Replicates (fitted together through a surrogate likelihood) reach the
-    # optimum of a cold fit to the resampled problems.
-    idx = np.random.default_rng(3).integers(0, n.size, size=(8, n.size))
-    for b in (2, 6):
-        cold = fits.fit_scaled_beta_binomial(n[idx[b]], c[idx[b]], scale=0.4)
-        assert one.samples[b] == pytest.approx(cold.alpha, rel=1e-6)
-
-
-def test_bootstrap_reapplies_the_paper_scale_rule():
-    # With scale=None each replicate gets its own (P + 1) / P * max(c / n).
-    n, c = _simulate(ScaledBeta(0.3, 3.0, scale=0.4), n_problems=150, n=500, seed=4)
-    boot = fits.bootstrap_exponent(n, c, "tail-index", n_boot=10, seed=6)
-    idx = np.random.default_rng(6).integers(0, n.size, size=(10, n.size))
-    for b in range(3):
-        cold = fits.fit_scaled_beta_binomial(n[idx[b]], c[idx[b]])
-        assert cold.scale == fits.paper_scale(n[idx[b]], c[idx[b]])
-        assert boot.samples[b] == pytest.approx(cold.alpha, rel=1e-5)
-
-
-def test_fitted_bootstrap_independent_of_n_jobs():
-    # With fewer than three replicates per scale there is no surrogate:
-    # each replicate is an exact, warm-started fit, spread over processes.
-    n, c = _simulate(ScaledBeta(0.4, 2.0), n_problems=120, n=300, seed=9)
-    kw = {"n_boot": 2, "seed": 5, "scale": 1.0}
-    one = fits.bootstrap_exponent(n, c, "tail-index", **kw)
-    two = fits.bootstrap_exponent(n, c, "tail-index", n_jobs=2, **kw)
-    np.testing.assert_allclose(two.samples, one.samples, rtol=1e-12)
-    idx = np.random.default_rng(5).integers(0, n.size, size=(2, n.size))
-    cold = fits.fit_scaled_beta_binomial(n[idx[1]], c[idx[1]], scale=1.0)
-    assert one.samples[1] == pytest.approx(cold.alpha, rel=1e-6)
-
-
-def test_fitted_scale_bootstrap():
-    n, c = _simulate(ScaledBeta(0.4, 2.0, scale=0.6), n_problems=120, n=300, seed=9)
-    boot = fits.bootstrap_exponent(n, c, "tail-index", n_boot=2, seed=5, fit_scale=True)
-    assert boot.full.fit is not None and boot.full.fit.scale_source == "fitted"
-    assert np.all(np.isfinite(boot.samples))
-
-
-def test_bootstrap_interval_covers_truth(beta_data):
-    n, c = beta_data
-    boot = fits.bootstrap_exponent(
-        n, c, "tail-index", n_boot=40, seed=2025, scale=SCALE, confidence=0.9
-    )
-    assert boot.low < ALPHA < boot.high
-    assert boot.estimate == pytest.approx(
-        fits.fit_scaled_beta_binomial(n, c, scale=SCALE).alpha
-    )
-
-
-def test_distributional_bootstrap_runs(unscaled_data):
-    n, c = unscaled_data
-    boot = fits.bootstrap_exponent(n, c, "distributional", n_boot=4, seed=1, scale=1.0)
-    assert boot.samples.shape == (4,) and boot.n_failed == 0
-    assert np.all(np.abs(boot.samples - boot.estimate) < 0.1)
-
-
-def test_bootstrap_degenerate_replicates_are_nan():
-    # One solved problem in 40: some resamples contain no success at all.
-    n = np.full(40, 100)
-    c = np.zeros(40, dtype=int)
-    c[0] = 5
-    boot = fits.bootstrap_exponent(n, c, "least-squares", n_boot=60, seed=0)
-    assert boot.n_failed == np.isnan(boot.samples).sum() > 0
-    assert np.isfinite(boot.low) and np.isfinite(boot.high)
-
-
-# ---------------------------------------------------------------------------
-# Errors
-# ---------------------------------------------------------------------------
-
 FITTERS = [
     fits.fit_scaled_beta_binomial,
     fits.fit_scaled_kumaraswamy_binomial,
@@ -473,53 +390,3 @@ def test_mixture_rejects_bad_arguments():
         fits.fit_beta_binomial_mixture([10, 10], [1, 2], 0)
     with pytest.raises(ValueError, match="min_weight"):
         fits.fit_beta_binomial_mixture([10, 10], [1, 2], min_weight=2.0)
-
-
-def test_estimate_exponent_errors():
-    n, c = [100] * 3, [1, 5, 0]
-    with pytest.raises(ValueError, match="'least-squares', 'distributional'"):
-        fits.estimate_exponent(n, c, "moments")
-    with pytest.raises(ValueError, match="'scaled-beta', 'scaled-kumaraswamy'"):
-        fits.estimate_exponent(n, c, "tail-index", family="beta")
-    with pytest.raises(ValueError, match="undefined for more attempts"):
-        fits.estimate_exponent(n, c, "least-squares", k=[1, 101])
-    with pytest.raises(ValueError, match="at least two distinct"):
-        fits.estimate_exponent(n, c, "least-squares", k=[5, 5])
-    with pytest.raises(ValueError, match="k must be >= 1"):
-        fits.estimate_exponent(n, c, "least-squares", k=[0, 5])
-    with pytest.raises(ValueError, match="no problem was ever solved"):
-        fits.estimate_exponent(n, [0, 0, 0], "least-squares")
-    with pytest.raises(ValueError, match="every c is 0"):
-        fits.estimate_exponent(n, [0, 0, 0], "distributional")
-    with pytest.raises(ValueError, match="k_above_n"):
-        fits.estimate_exponent(n, c, k_above_n="clip")
-    with pytest.raises(ValueError, match="too short"):
-        fits.estimate_exponent([1, 1], [0, 1])
-    with pytest.raises(ValueError, match="fewer than two k"):
-        # Every problem is solved at every k > 1: pass_D@k = 1.
-        fits.estimate_exponent([100, 100], [100, 99], k=[2, 50])
-
-
-def test_bootstrap_errors():
-    n, c = [100] * 3, [1, 5, 0]
-    with pytest.raises(ValueError, match="n_boot must be >= 1"):
-        fits.bootstrap_exponent(n, c, n_boot=0)
-    with pytest.raises(TypeError, match="n_boot"):
-        fits.bootstrap_exponent(n, c, n_boot=10.0)
-    with pytest.raises(ValueError, match="confidence"):
-        fits.bootstrap_exponent(n, c, confidence=1.0)
-    with pytest.raises(ValueError, match="confidence"):
-        fits.bootstrap_exponent(n, c, confidence=0.0)
-    with pytest.raises(ValueError, match="n_jobs"):
-        fits.bootstrap_exponent(n, c, n_jobs=0)
-    with pytest.raises(ValueError, match="method must be one of"):
-        fits.bootstrap_exponent(n, c, "bayes")
-
-
-def test_helper_errors():
-    with pytest.raises(ValueError, match="k_max must be >= 2"):
-        fits.default_k_grid(1)
-    with pytest.raises(ValueError, match="num must be >= 2"):
-        fits.default_k_grid(10, num=1)
-    with pytest.raises(ValueError, match="every c is 0"):
-        fits.paper_scale([10, 10], [0, 0])

@@ -11,7 +11,7 @@ from scipy.special import betaln
 
 import llmonkeys.distributions as dist
 import llmonkeys.forecast as fc
-from llmonkeys.fits import estimate_exponent
+from llmonkeys.exponents import estimate_exponent
 from llmonkeys.simulation import finite_neg_log_pass_at_k
 
 # ---------------------------------------------------------------------------

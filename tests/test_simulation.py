@@ -6,7 +6,6 @@ from hypothesis import strategies as st
 
 from llmonkeys.estimators import neg_log_pass_at_k
 from llmonkeys.simulation import (
-    as_generator,
     draw_counts,
     finite_neg_log_pass_at_k,
     simulate_benchmark,
@@ -22,15 +21,6 @@ class Fixed:
 
     def sample(self, size, rng):
         return np.resize(self.values, size)
-
-
-def test_as_generator():
-    g = np.random.default_rng(1)
-    assert as_generator(g) is g
-    assert as_generator(3).integers(100) == np.random.default_rng(3).integers(100)
-    for bad in (None, -1, 1.5, True, "3"):
-        with pytest.raises(TypeError, match="rng must be"):
-            as_generator(bad)
 
 
 def test_draw_counts_edges_and_reproducible():

@@ -9,8 +9,12 @@ from numpy.testing import assert_array_equal
 from llmonkeys._validation import (
     as_count_array,
     as_float_array,
+    as_generator,
     broadcast,
+    check_choice,
+    check_confidence,
     check_counts,
+    check_int,
     check_positive_scalar,
     check_probability_scalar,
 )
@@ -215,3 +219,40 @@ def test_check_probability_scalar_happy(x):
 def test_check_probability_scalar_errors(x, exc, match):
     with pytest.raises(exc, match=match):
         check_probability_scalar(x, "p")
+
+
+def test_as_generator():
+    g = np.random.default_rng(1)
+    assert as_generator(g) is g
+    assert as_generator(3).integers(100) == np.random.default_rng(3).integers(100)
+    for bad in (None, 1.5, True, "3"):
+        with pytest.raises(TypeError, match="rng must be"):
+            as_generator(bad)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        as_generator(-1)
+    with pytest.raises(TypeError, match="seed must be"):
+        as_generator("x", "seed")
+
+
+def test_check_int():
+    assert check_int(np.int64(3), "n") == 3
+    for bad in (1.5, True, "3", None):
+        with pytest.raises(TypeError, match="n must be an integer"):
+            check_int(bad, "n")
+    with pytest.raises(ValueError, match="n must be >= 2; got 1"):
+        check_int(1, "n", minimum=2)
+
+
+def test_check_confidence():
+    assert check_confidence(0.9) == 0.9
+    for bad in (0, 1, 1.5, -0.1):
+        with pytest.raises(ValueError, match="confidence must be in"):
+            check_confidence(bad)
+    with pytest.raises(TypeError, match="confidence"):
+        check_confidence("0.9")
+
+
+def test_check_choice():
+    assert check_choice("a", "m", ("a", "b")) == "a"
+    with pytest.raises(ValueError, match="m must be one of 'a', 'b'; got 'c'"):
+        check_choice("c", "m", ("a", "b"))

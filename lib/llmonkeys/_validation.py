@@ -21,6 +21,11 @@ __all__ = [
     "check_positive_scalar",
     "check_probability_scalar",
     "broadcast",
+    "check_int",
+    "check_confidence",
+    "check_choice",
+    "check_k_above_n",
+    "as_generator",
 ]
 
 
@@ -259,3 +264,157 @@ def check_probability_scalar(x: object, name: str) -> float:
         If ``x`` is outside (0, 1].
     """
     return check_positive_scalar(x, name, upper=1.0)
+
+
+def check_int(x: object, name: str, minimum: int = 1) -> int:
+    """Return ``x`` as an int if it is a whole number >= ``minimum``.
+
+    Parameters
+    ----------
+    x : object
+        Candidate value (``bool`` is refused).
+    name : str
+        Argument name used in error messages.
+    minimum : int, default 1
+        Smallest allowed value.
+
+    Returns
+    -------
+    int
+        The validated value.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an integer.
+    ValueError
+        If ``x < minimum``.
+    """
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer >= {minimum}; got {type(x).__name__} {x!r}"
+        )
+    if int(x) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {x}")
+    return int(x)
+
+
+def check_confidence(confidence: object) -> float:
+    """Return a coverage probability in ``(0, 1)`` as a float.
+
+    Parameters
+    ----------
+    confidence : object
+        Candidate value, e.g. 0.95.
+
+    Returns
+    -------
+    float
+        The validated value.
+
+    Raises
+    ------
+    TypeError
+        If ``confidence`` is not a real number.
+    ValueError
+        If it is outside ``(0, 1)``.
+    """
+    if isinstance(confidence, bool) or not isinstance(
+        confidence, numbers.Real | np.number
+    ):
+        raise TypeError(
+            f"confidence must be a number in (0, 1); got {confidence!r}"
+        )
+    value = float(confidence)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
+    return value
+
+
+def check_choice(value: object, name: str, allowed: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``allowed``.
+
+    Parameters
+    ----------
+    value : object
+        Candidate value.
+    name : str
+        Argument name used in error messages.
+    allowed : tuple of str
+        The allowed values.
+
+    Returns
+    -------
+    str
+        The validated value.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not in ``allowed``.
+    """
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(
+            f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}"
+        )
+    return value
+
+
+#: Rules for budgets ``k`` above a problem's attempts ``n``.
+K_ABOVE_N_RULES: tuple[str, ...] = ("raise", "success-seen")
+
+
+def check_k_above_n(k_above_n: object) -> str:
+    """Return the ``k > n`` rule if it is ``"raise"`` or ``"success-seen"``.
+
+    Parameters
+    ----------
+    k_above_n : object
+        Candidate rule.
+
+    Returns
+    -------
+    str
+        The validated rule.
+
+    Raises
+    ------
+    ValueError
+        If it is another value.
+    """
+    return check_choice(k_above_n, "k_above_n", K_ABOVE_N_RULES)
+
+
+def as_generator(rng: object, name: str = "rng") -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from a seed or a generator.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int
+        A generator (used as is, advanced in place) or a non-negative
+        integer seed. ``None`` is refused: the book seeds everything.
+    name : str, default "rng"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is neither a generator nor an integer.
+    ValueError
+        If ``rng`` is a negative integer.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if int(rng) < 0:
+            raise ValueError(f"{name} seed must be >= 0; got {rng!r}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{name} must be a numpy.random.Generator or a non-negative int seed; "
+        f"got {rng!r}"
+    )

@@ -40,10 +40,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 from scipy.special import gammaln
 
-from llmonkeys._validation import as_float_array, broadcast
+from llmonkeys._validation import as_float_array, as_generator, broadcast
 from llmonkeys.distributions import ScaledBeta
 from llmonkeys.estimators import local_log_slope
-from llmonkeys.simulation import as_generator, finite_neg_log_pass_at_k
+from llmonkeys.simulation import finite_neg_log_pass_at_k
 
 __all__ = [
     "local_exponent",

@@ -87,84 +87,98 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import gammaln, logsumexp, xlog1py, xlogy
 
+from llmonkeys._tidy import (
+    check_tidy_counts,
+    groups_by_model,
+    in_model_order,
+    ordered_categories,
+)
 from llmonkeys._validation import (
     as_count_array,
-    check_positive_scalar,
+    as_float_array,
+    check_counts,
+    check_int,
     check_probability_scalar,
     check_problem_counts,
 )
 from llmonkeys.distributions import (
+    Mixture,
     ScaledBeta,
     ScaledKumaraswamy,
     scaled_beta_binomial_logpmf,
     scaled_kumaraswamy_binomial_logpmf,
 )
-from llmonkeys.estimators import PowerLawFit, fit_power_law, pass_at_k
 
 __all__ = [
-    "DistributionFit",
-    "MixtureFit",
-    "ExponentEstimate",
-    "BootstrapResult",
     "FAMILIES",
-    "METHODS",
     "paper_scale",
-    "default_k_grid",
+    "DistributionFit",
     "fit_scaled_beta_binomial",
     "fit_scaled_kumaraswamy_binomial",
+    "MixtureFit",
     "fit_beta_binomial_mixture",
-    "estimate_exponent",
-    "bootstrap_exponent",
+    "log_parameter_covariance",
+    "Fit",
+    "fit_families_by_model",
+    "fitted_curves",
+    "fitted_densities",
 ]
 
-Family = Literal["scaled-beta", "scaled-kumaraswamy"]
-Method = Literal["least-squares", "distributional", "tail-index"]
 
-#: Families of success-probability laws that can be fitted.
-FAMILIES: tuple[str, ...] = ("scaled-beta", "scaled-kumaraswamy")
-#: Exponent estimators of :func:`estimate_exponent`.
-METHODS: tuple[str, ...] = ("least-squares", "distributional", "tail-index")
+Family = Literal["scaled-beta", "scaled-kumaraswamy"]
+
+
+#: Families of laws of success probabilities that can be fitted: the
+#: paper's scaled Beta and scaled Kumaraswamy laws (one law,
+#: :class:`DistributionFit`) and a mixture of Beta laws
+#: (:class:`MixtureFit`).
+FAMILIES: tuple[str, ...] = ("scaled-beta", "scaled-kumaraswamy", "beta-mixture")
+# The families of a single scaled law (fit_scaled_*; DistributionFit).
+_SCALED_FAMILIES: tuple[str, ...] = FAMILIES[:2]
+
 
 # Bounds of the shape parameters, generous on purpose: a fit that ends on
 # one is reported as not converged rather than silently clipped.
 _LOG_SHAPE_MIN = math.log(1e-4)
+
+
 _LOG_SHAPE_MAX = math.log(1e6)
+
+
 # Bounds of log(scale): scale in [1e-6, 1].
 _LOG_SCALE_MIN = math.log(1e-6)
+
+
 _LOG_SCALE_MAX = 0.0
+
+
 # Bounds of the mixture's weight logits (weights of about 6e-6 .. 1).
 _WEIGHT_LOGIT_MAX = 12.0
+
+
 # Central-difference step in the (log) parameters.
 _FD_STEP = 1e-5
+
+
 # Value returned for non-finite objectives, so that line searches back off.
 _BAD = 1e10
-# Bootstrap surrogate: Chebyshev degree per axis, box half-width in
-# standard errors, interpolation tolerance (mean log-likelihood per
-# problem), random probes of that tolerance, edge beyond which a replicate
-# is refitted exactly, and smallest group of replicates worth a surrogate.
-_CHEB_DEGREES = (10, 16)
-_CHEB_RADIUS = 5.0
-_CHEB_TOL = 1e-6
-_CHEB_PROBES = 6
-_CHEB_EDGE = 0.9
-_SURROGATE_MIN_GROUP = 3
+
+
 # Start grid of the shape parameters (alpha, beta) or (a, b).
 _START_ALPHA = (0.1, 0.6)
+
+
 _START_BETA = (1.0, 8.0, 64.0)
-
-
-# ---------------------------------------------------------------------------
-# Data handling
-# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -267,48 +281,6 @@ def paper_scale(n: ArrayLike, c: ArrayLike) -> float:
             "at least one success is needed"
         )
     return _rule_scale(counts)
-
-
-def default_k_grid(k_max: int, num: int = 100) -> NDArray[np.int64]:
-    r"""Log-spaced integer budgets from 1 to ``k_max``, as upstream.
-
-    Parameters
-    ----------
-    k_max : int
-        Largest budget, ``>= 2``.
-    num : int, default 100
-        Number of log-spaced points before rounding down and removing
-        duplicates.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``np.unique(np.logspace(0, log10(k_max), num).astype(int))``, the
-        grid of the least-squares fits in the upstream code, with the end
-        point guarded against rounding below ``k_max``.
-
-    Raises
-    ------
-    ValueError
-        If ``k_max < 2`` or ``num < 2``.
-
-    Examples
-    --------
-    >>> default_k_grid(10, num=4).tolist()
-    [1, 2, 4, 10]
-    """
-    k_max = int(k_max)
-    if k_max < 2:
-        raise ValueError(f"k_max must be >= 2 for a power-law fit; got {k_max}")
-    if int(num) < 2:
-        raise ValueError(f"num must be >= 2; got {num}")
-    grid = np.floor(np.logspace(0.0, math.log10(k_max), int(num)) * (1 + 1e-12))
-    return np.unique(np.clip(grid, 1, k_max).astype(np.int64))
-
-
-# ---------------------------------------------------------------------------
-# Single-law fits
-# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -621,9 +593,10 @@ def _fit_counts(
 
 
 def _check_family(family: object) -> str:
-    if family not in FAMILIES:
+    if family not in _SCALED_FAMILIES:
         raise ValueError(
-            f"family must be one of {', '.join(map(repr, FAMILIES))}; got {family!r}"
+            f"family must be one of {', '.join(map(repr, _SCALED_FAMILIES))}; "
+            f"got {family!r}"
         )
     return str(family)
 
@@ -786,11 +759,6 @@ def fit_scaled_kumaraswamy_binomial(
     return _fit_family("scaled-kumaraswamy", n, c, scale, fit_scale)
 
 
-# ---------------------------------------------------------------------------
-# Mixtures
-# ---------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class MixtureFit:
     r"""Maximum-likelihood fit of a mixture of scaled Beta laws.
@@ -855,39 +823,16 @@ class MixtureFit:
         live = [i for i, w in enumerate(self.weights) if w >= self.min_weight]
         return min(live, key=lambda i: self.alphas[i])
 
-    def failure_rate(self, k: ArrayLike) -> NDArray[np.float64]:
-        r"""Mixture failure rate :math:`\sum_j w_j E_j[(1 - p)^k]`.
-
-        Parameters
-        ----------
-        k : array_like of int
-            Attempt budgets.
+    @property
+    def distribution(self) -> Mixture:
+        """The fitted law, a :class:`~llmonkeys.distributions.Mixture`.
 
         Returns
         -------
-        numpy.ndarray
-            Failure probabilities, shape of ``k``.
+        Mixture
+            Weights and component laws of the fit.
         """
-        return sum(
-            w * np.asarray(comp.failure_rate(k), dtype=np.float64)
-            for w, comp in zip(self.weights, self.components, strict=True)
-        )
-
-    def neg_log_pass_at_k(self, k: ArrayLike) -> NDArray[np.float64]:
-        r"""Exact benchmark curve :math:`-\log(1 - \mathrm{failure}(k))`.
-
-        Parameters
-        ----------
-        k : array_like of int
-            Attempt budgets.
-
-        Returns
-        -------
-        numpy.ndarray
-            Non-negative values, shape of ``k``.
-        """
-        with np.errstate(divide="ignore"):
-            return -np.log1p(-self.failure_rate(k))
+        return Mixture(self.weights, self.components)
 
     def asymptotic(self) -> tuple[float, float]:
         """Leading power law ``(prefactor, exponent)`` as ``k`` grows.
@@ -1124,795 +1069,305 @@ def fit_beta_binomial_mixture(
     )
 
 
-# ---------------------------------------------------------------------------
-# Exponent estimators
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExponentEstimate:
-    r"""A power-law estimate :math:`-\log \mathrm{pass}_D@k \approx a k^{-b}`.
-
-    Attributes
-    ----------
-    method : {"least-squares", "distributional", "tail-index"}
-        How it was estimated (see :func:`estimate_exponent`).
-    prefactor : float
-        :math:`a`.
-    exponent : float
-        :math:`b`.
-    k_min, k_max : float
-        Range of ``k`` regressed on; NaN for ``"tail-index"``, which is
-        asymptotic.
-    fit : DistributionFit or None
-        The fitted law (``None`` for ``"least-squares"``).
-    power_law : PowerLawFit or None
-        The log-log regression (``None`` for ``"tail-index"``).
-    """
-
-    method: str
-    prefactor: float
-    exponent: float
-    k_min: float
-    k_max: float
-    fit: DistributionFit | None = field(repr=False)
-    power_law: PowerLawFit | None = field(repr=False)
-
-
-def _check_method(method: object) -> str:
-    if method not in METHODS:
+def _check_distribution_fit(fit: object) -> DistributionFit:
+    if not isinstance(fit, DistributionFit):
         raise ValueError(
-            f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}"
+            "fit must be a DistributionFit (scaled Beta or scaled "
+            f"Kumaraswamy) from llmonkeys.fits; got {type(fit).__name__}"
         )
-    return str(method)
+    return fit
 
 
-def _check_k_above_n(k_above_n: object) -> str:
-    if k_above_n not in ("raise", "success-seen"):
-        raise ValueError(
-            f"k_above_n must be 'raise' or 'success-seen'; got {k_above_n!r}"
-        )
-    return str(k_above_n)
-
-
-def _k_grid(
-    k: ArrayLike | None,
-    n: NDArray[np.int64],
-    method: str,
-    k_above_n: str,
-) -> NDArray[np.int64]:
-    k_cap = int(n.min()) if k_above_n == "raise" else int(n.max())
-    if k is None:
-        if k_cap < 2:
-            raise ValueError(
-                f"the default k grid runs from 1 to min(n) = {k_cap}, which "
-                "is too short for a power-law fit; pass k explicitly"
-            )
-        return default_k_grid(k_cap)
-    k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1))
-    if k_arr.ndim != 1:
-        raise ValueError(f"k must be a scalar or 1-D array; got shape {k_arr.shape}")
-    if np.unique(k_arr).size < 2:
-        raise ValueError(
-            "k must hold at least two distinct budgets for a power-law fit; "
-            f"got {np.unique(k_arr).tolist()}"
-        )
-    if method == "least-squares" and k_arr.max() > k_cap:
-        if k_above_n == "raise":
-            raise ValueError(
-                f"k must be <= min(n) = {k_cap} for the least-squares method: "
-                "pass_D@k is estimated from the counts, and pass_i@k is "
-                "undefined for more attempts than were made on problem i; "
-                f"got max(k) = {k_arr.max()}. Use a smaller k, or "
-                "k_above_n='success-seen' for prompts whose sampling stopped "
-                "at the first success"
-            )
-        raise ValueError(
-            f"k must be <= max(n) = {k_cap}: pass@k is undefined beyond the "
-            f"attempts made; got max(k) = {k_arr.max()}"
-        )
-    return k_arr
-
-
-def _regress(k: NDArray[np.int64], y: NDArray[np.float64]) -> PowerLawFit:
-    keep = np.isfinite(y) & (y > 0)
-    if np.unique(k[keep]).size < 2:
-        raise ValueError(
-            "-log pass_D@k is positive and finite at fewer than two k "
-            "(pass_D@k is 1 or 0 almost everywhere), so no power law can be "
-            "fitted; use a k range where 0 < pass_D@k < 1"
-        )
-    return fit_power_law(k[keep].astype(np.float64), y[keep])
-
-
-def estimate_exponent(
-    n: ArrayLike,
-    c: ArrayLike,
-    method: Method = "least-squares",
-    *,
-    k: ArrayLike | None = None,
-    family: Family = "scaled-beta",
-    scale: float | None = None,
-    fit_scale: bool = False,
-    k_above_n: Literal["raise", "success-seen"] = "raise",
-) -> ExponentEstimate:
-    r"""Estimate the power law of :math:`-\log \mathrm{pass}_D@k` from counts.
+def log_parameter_covariance(
+    fit: DistributionFit, n: ArrayLike, c: ArrayLike, *, step: float = 1e-3
+) -> NDArray[np.float64]:
+    r"""Inverse observed information of ``(log alpha, log beta)`` at a fit.
 
     Parameters
     ----------
-    n : array_like of int, shape (P,) or scalar
-        Attempts per problem, ``n >= 1``.
-    c : array_like of int, shape (P,)
-        Successes per problem, ``0 <= c <= n``; ``P >= 2``.
-    method : {"least-squares", "distributional", "tail-index"}
-        ``"least-squares"`` regresses the estimated
-        :math:`-\log \mathrm{pass}_D@k` (from
-        :func:`~llmonkeys.estimators.neg_log_pass_at_k`) on ``k`` in
-        log-log space. ``"distributional"`` (the paper's) fits the law of
-        success probabilities and regresses its exact curve on the same
-        ``k``. ``"tail-index"`` returns the fitted law's left-tail index
-        and asymptotic prefactor.
-    k : array_like of int, optional
-        Budgets to regress on, at least two distinct. Default:
-        :func:`default_k_grid` up to ``min(n)`` (``max(n)`` with
-        ``k_above_n="success-seen"``), the upstream least-squares grid.
-    family : {"scaled-beta", "scaled-kumaraswamy"}, default "scaled-beta"
-        Law fitted by the distributional methods.
-    scale : float, optional
-        Scale of the law, by default :func:`paper_scale`.
-    fit_scale : bool, default False
-        Fit the scale too.
-    k_above_n : {"raise", "success-seen"}, default "raise"
-        Passed to :func:`~llmonkeys.estimators.pass_at_k` by the
-        least-squares method, for data such as best-of-n jailbreaking
-        where sampling stopped at the first success.
+    fit : DistributionFit
+        A scaled Beta or scaled Kumaraswamy fit to the counts ``n``, ``c``.
+    n, c : array_like of int, shape (P,)
+        The counts the law was fitted to.
+    step : float, default 1e-3
+        Central-difference step in the log parameters.
 
     Returns
     -------
-    ExponentEstimate
-        ``prefactor``, ``exponent``, the ``k`` range and the underlying
-        fits.
+    numpy.ndarray, shape (2, 2)
+        Covariance of the maximum-likelihood estimate of
+        :math:`(\log\alpha, \log\beta)` in the normal approximation, the
+        scale held fixed (as the paper's rule fixes it).
 
     Raises
     ------
     ValueError
-        On invalid counts or fewer than two problems; an unknown
-        ``method`` or ``family`` (the message lists the allowed ones);
-        ``k`` with fewer than two distinct budgets; ``k > min(n)`` for
-        the least-squares method (pass@k is undefined for more attempts
-        than were made); degenerate counts for the distributional
-        methods; or a curve that is 0 or infinite almost everywhere.
+        If ``fit`` is not a :class:`~llmonkeys.fits.DistributionFit`, on
+        invalid counts, or if the observed information is not positive
+        definite (the fit is not at an interior maximum).
 
     Notes
     -----
-    For a law with density :math:`\propto p^{b - 1}` near 0 the exact
-    curve behaves as :math:`a k^{-b}` for large ``k`` (Schaeffer et al.,
-    2025), so on well-specified data the three methods agree up to the
-    curvature of the curve over the ``k`` range and sampling error.
+    The Hessian of the log-likelihood
+    :math:`\ell(\theta) = \sum_i \log P(c_i \mid n_i, \theta)` is taken by
+    central differences on a 3 x 3 stencil, evaluated in one vectorised
+    call of the family's log-pmf. The standard error of ``alpha`` is then
+    about ``alpha * sqrt(cov[0, 0])``.
 
     Examples
     --------
-    >>> import llmonkeys.distributions as dist
-    >>> rng = np.random.default_rng(3)
-    >>> p = dist.ScaledBeta(0.3, 3.0).sample(500, rng)
-    >>> c = rng.binomial(2000, p)
-    >>> est = estimate_exponent(2000, c, "tail-index", scale=1.0)
-    >>> round(est.exponent, 1)
-    0.3
-    """
-    method = _check_method(method)
-    family = _check_family(family)
-    k_above_n = _check_k_above_n(k_above_n)
-    n_arr, c_arr = check_problem_counts(n, c)
-    k_arr = _k_grid(k, n_arr, method, k_above_n)
-    if method == "least-squares":
-        if np.all(c_arr == 0):
-            raise ValueError(
-                "every c is 0 (no problem was ever solved), so pass_D@k = 0 "
-                "and -log pass_D@k is infinite at every k"
-            )
-        grid = pass_at_k(
-            n_arr[:, None], c_arr[:, None], k_arr[None, :], k_above_n=k_above_n
-        )
-        with np.errstate(divide="ignore"):
-            y = -np.log(grid.mean(axis=0))
-        pl = _regress(k_arr, y)
-        return ExponentEstimate(
-            method, pl.prefactor, pl.exponent, pl.k_min, pl.k_max, None, pl
-        )
-    fit = _fit_family(family, n_arr, c_arr, scale, fit_scale)
-    return _from_fit(fit, method, k_arr)
-
-
-def _from_fit(
-    fit: DistributionFit, method: str, k: NDArray[np.int64]
-) -> ExponentEstimate:
-    if method == "tail-index":
-        prefactor, exponent = fit.distribution.asymptotic()
-        return ExponentEstimate(
-            method, float(prefactor), float(exponent), math.nan, math.nan, fit, None
-        )
-    with np.errstate(all="ignore"):
-        y = np.asarray(fit.distribution.neg_log_pass_at_k(k), dtype=np.float64)
-    pl = _regress(k, y)
-    return ExponentEstimate(
-        method, pl.prefactor, pl.exponent, pl.k_min, pl.k_max, fit, pl
-    )
-
-
-# ---------------------------------------------------------------------------
-# Bootstrap
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """Problem-level bootstrap of a power-law exponent.
-
-    Attributes
-    ----------
-    method : str
-        Estimator bootstrapped (see :func:`estimate_exponent`).
-    estimate : float
-        Exponent on the full data.
-    low, high : float
-        Percentile interval of the replicate exponents.
-    confidence : float
-        Nominal coverage of ``[low, high]``.
-    samples : numpy.ndarray, shape (n_boot,)
-        Replicate exponents; NaN where a replicate could not be fitted
-        (e.g. no resampled problem was solved).
-    n_failed : int
-        Number of NaN replicates (left out of the interval).
-    full : ExponentEstimate
-        The full-data estimate.
-    """
-
-    method: str
-    estimate: float
-    low: float
-    high: float
-    confidence: float
-    samples: NDArray[np.float64] = field(repr=False, compare=False)
-    n_failed: int
-    full: ExponentEstimate = field(repr=False, compare=False)
-
-
-def _slopes(log_k: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Row-wise OLS slope of ``log y`` on ``log k`` over positive finite y."""
-    valid = np.isfinite(y) & (y > 0)
-    with np.errstate(all="ignore"):
-        ly = np.where(valid, np.log(np.where(valid, y, 1.0)), 0.0)
-    x = np.where(valid, log_k[None, :], 0.0)
-    w = valid.sum(axis=1)
-    sx, sy = x.sum(axis=1), ly.sum(axis=1)
-    sxx, sxy = (x * x).sum(axis=1), (x * ly).sum(axis=1)
-    den = w * sxx - sx * sx
-    with np.errstate(all="ignore"):
-        slope = np.where(
-            (w >= 2) & (den > 1e-12 * np.maximum(w, 1) ** 2),
-            (w * sxy - sx * sy) / den,
-            np.nan,
-        )
-    return slope
-
-
-def _boot_weights(
-    rng: np.random.Generator, n_boot: int, n_problems: int
-) -> NDArray[np.int64]:
-    """Problem multiplicities of ``n_boot`` resamples with replacement."""
-    idx = rng.integers(0, n_problems, size=(n_boot, n_problems))
-    flat = (idx + n_problems * np.arange(n_boot)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n_problems).reshape(n_boot, n_problems)
-
-
-def _exact_thetas(
-    pair_weights: NDArray[np.float64],
-    scales: NDArray[np.float64],
-    counts: _Counts,
-    family: str,
-    fit_scale: bool,
-    theta0: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Warm-started exact fits of weighted replicates (joblib-friendly)."""
-    out = np.empty((len(pair_weights), theta0.size))
-    for b, (w, s) in enumerate(zip(pair_weights, scales, strict=True)):
-        _, out[b] = _fit_counts(family, counts.subset(w), float(s), fit_scale, theta0)
-    return out
-
-
-def _chebyshev_basis(
-    x: NDArray[np.float64], degree: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Chebyshev polynomials T_0..T_degree and two derivatives at ``x``."""
-    t = np.zeros((x.size, degree + 1))
-    d1, d2 = np.zeros_like(t), np.zeros_like(t)
-    t[:, 0] = 1.0
-    if degree >= 1:
-        t[:, 1], d1[:, 1] = x, 1.0
-    for j in range(1, degree):
-        t[:, j + 1] = 2 * x * t[:, j] - t[:, j - 1]
-        d1[:, j + 1] = 2 * t[:, j] + 2 * x * d1[:, j] - d1[:, j - 1]
-        d2[:, j + 1] = 4 * d1[:, j] + 2 * x * d2[:, j] - d2[:, j - 1]
-    return t, d1, d2
-
-
-def _series(
-    coef: NDArray[np.float64], x: NDArray[np.float64], degree: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Value, gradient and Hessian of 2-D Chebyshev series, one per row."""
-    tx, dx, ddx = _chebyshev_basis(x[:, 0], degree)
-    ty, dy, ddy = _chebyshev_basis(x[:, 1], degree)
-
-    def ev(u: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.einsum("bk,bkl,bl->b", u, coef, v)
-
-    value = ev(tx, ty)
-    grad = np.stack([ev(dx, ty), ev(tx, dy)], axis=1)
-    hxy = ev(dx, dy)
-    hess = np.stack(
-        [np.stack([ev(ddx, ty), hxy], 1), np.stack([hxy, ev(tx, ddy)], 1)], 1
-    )
-    return value, grad, hess
-
-
-def _series_value(
-    coef: NDArray[np.float64], x: NDArray[np.float64], degree: int
-) -> NDArray[np.float64]:
-    """Value of 2-D Chebyshev series, one per row."""
-    tx, _, _ = _chebyshev_basis(x[:, 0], degree)
-    ty, _, _ = _chebyshev_basis(x[:, 1], degree)
-    return np.einsum("bk,bkl,bl->b", tx, coef, ty)
-
-
-def _interpolate_pairs(
-    counts: _Counts,
-    family: str,
-    scale: float,
-    center: NDArray[np.float64],
-    radius: NDArray[np.float64],
-    deg: int,
-) -> NDArray[np.float64] | None:
-    """Chebyshev coefficients of every pair's log-pmf on a box, or None.
-
-    Returns ``None`` when a value is not finite or the interpolant of the
-    mean log-likelihood misses the truth by more than ``_CHEB_TOL`` at
-    ``_CHEB_PROBES`` random points of the box.
-    """
-    logpmf = _logpmf_fn(family)
-
-    def true_values(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        theta = center + x * radius
-        with np.errstate(all="ignore"):
-            return logpmf(
-                counts.c[None, :],
-                counts.n[None, :],
-                np.exp(theta[:, :1]),
-                np.exp(theta[:, 1:]),
-                scale,
-            )
-
-    nodes = np.cos(np.pi * (np.arange(deg + 1) + 0.5) / (deg + 1))
-    grid = np.stack(np.meshgrid(nodes, nodes, indexing="ij"), -1).reshape(-1, 2)
-    vals = true_values(grid)
-    if not np.all(np.isfinite(vals)):
-        return None
-    basis = np.cos(
-        np.outer(np.arange(deg + 1), np.pi * (np.arange(deg + 1) + 0.5) / (deg + 1))
-    )
-    a = 2.0 / (deg + 1) * basis
-    a[0] /= 2.0
-    coef = np.einsum("ki,lj,iju->klu", a, a, vals.reshape(deg + 1, deg + 1, -1))
-    probe = np.random.default_rng(0).uniform(-1, 1, size=(_CHEB_PROBES, 2))
-    tx, _, _ = _chebyshev_basis(probe[:, 0], deg)
-    ty, _, _ = _chebyshev_basis(probe[:, 1], deg)
-    approx = np.einsum("pk,klu,pl->pu", tx, coef, ty)
-    err = np.abs(approx - true_values(probe)) @ counts.weight / counts.weight.sum()
-    if not np.all(np.isfinite(err)) or err.max() > _CHEB_TOL:
-        return None
-    return coef
-
-
-def _surrogate_thetas(
-    pair_weights: NDArray[np.float64],
-    counts: _Counts,
-    family: str,
-    scale: float,
-    center: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Optimise many weighted replicates at one fixed scale at once.
-
-    Every replicate's mean NLL is a weighted sum of the same per-pair
-    log-pmfs. Each log-pmf is interpolated once, on a tensor Chebyshev
-    grid of ``(deg + 1)**2`` points (``deg`` from ``_CHEB_DEGREES``, the
-    first that passes the error check of :func:`_interpolate_pairs`) over
-    a box of ``_CHEB_RADIUS`` standard errors (from the observed
-    information) around ``center`` moved by one Newton step, so each
-    replicate's objective becomes a Chebyshev series, minimised by damped
-    Newton steps without further likelihood evaluations. Replicates whose
-    optimum is near the box edge, or all replicates if no degree passes
-    the check, are flagged for an exact fit.
-    """
-    m = counts.n_problems
-    # Gradient and observed information of the pooled replicates at
-    # ``center`` by central differences; one Newton step recentres the box.
-    pooled = _Counts(counts.n, counts.c, pair_weights.mean(axis=0), counts.inverse, m)
-    obj = _Objective(family, pooled, scale)
-    h = 1e-3
-    e = np.eye(2) * h
-    stencil = np.array(
-        [
-            center,
-            center + e[0],
-            center - e[0],
-            center + e[1],
-            center - e[1],
-            center + e[0] + e[1],
-            center - e[0] - e[1],
-        ]
-    )
-    v = obj.values(stencil)
-    grad = np.array([v[1] - v[2], v[3] - v[4]]) / (2 * h)
-    hess = np.empty((2, 2))
-    hess[0, 0] = (v[1] + v[2] - 2 * v[0]) / h**2
-    hess[1, 1] = (v[3] + v[4] - 2 * v[0]) / h**2
-    hess[0, 1] = hess[1, 0] = (v[5] + v[6] - v[1] - v[2] - v[3] - v[4] + 2 * v[0]) / (
-        2 * h**2
-    )
-    n_rep = len(pair_weights)
-    bad = np.ones(n_rep, dtype=bool)
-    try:
-        cov = np.linalg.inv(hess) / m
-        shift = -np.linalg.solve(hess, grad)
-    except np.linalg.LinAlgError:
-        return np.full((n_rep, 2), np.nan), bad
-    diag = np.diag(cov)
-    if not (np.all(np.isfinite(diag)) and np.all(diag > 0)):
-        return np.full((n_rep, 2), np.nan), bad
-    sd = np.sqrt(diag)
-    center = center + np.clip(shift, -3 * sd, 3 * sd)
-    radius = np.clip(_CHEB_RADIUS * sd, 0.02, 3.0)
-    for deg in _CHEB_DEGREES:
-        coef_pairs = _interpolate_pairs(counts, family, scale, center, radius, deg)
-        if coef_pairs is not None:
-            break
-    else:
-        return np.full((n_rep, 2), np.nan), bad
-    # Replicate objectives: minus the weighted mean log-pmf.
-    coef = -np.einsum("klu,bu->bkl", coef_pairs, pair_weights) / m
-    x = np.zeros((n_rep, 2))
-    fx, gx, hx = _series(coef, x, deg)
-    active = np.ones(n_rep, dtype=bool)
-    for _ in range(60):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        g, hh = gx[idx], hx[idx]
-        # Newton step, or a scaled gradient step where not convex.
-        det = hh[:, 0, 0] * hh[:, 1, 1] - hh[:, 0, 1] ** 2
-        convex = (hh[:, 0, 0] > 0) & (det > 0)
-        newton = (
-            -np.stack(
-                [
-                    hh[:, 1, 1] * g[:, 0] - hh[:, 0, 1] * g[:, 1],
-                    hh[:, 0, 0] * g[:, 1] - hh[:, 0, 1] * g[:, 0],
-                ],
-                1,
-            )
-            / np.where(convex, det, 1.0)[:, None]
-        )
-        step = np.where(convex[:, None], newton, -0.1 * g)
-        norm = np.linalg.norm(step, axis=1, keepdims=True)
-        step *= np.minimum(1.0, 0.5 / np.maximum(norm, 1e-300))
-        t = np.ones(idx.size)
-        for _ in range(30):
-            trial = np.clip(x[idx] + t[:, None] * step, -1.0, 1.0)
-            worse = _series_value(coef[idx], trial, deg) > fx[idx] + 1e-15
-            if not worse.any():
-                break
-            t = np.where(worse, t / 2, t)
-        trial = np.clip(x[idx] + t[:, None] * step, -1.0, 1.0)
-        moved = np.abs(trial - x[idx]).max(axis=1)
-        x[idx] = trial
-        fx[idx], gx[idx], hx[idx] = _series(coef[idx], trial, deg)
-        done = (np.abs(gx[idx] / radius).max(axis=1) < 1e-10) | (moved < 1e-12)
-        active[idx[done]] = False
-    bad = (np.abs(x).max(axis=1) > _CHEB_EDGE) | (
-        np.abs(gx / radius).max(axis=1) > 1e-6
-    )
-    return center + x * radius, bad
-
-
-def _replicate_thetas(
-    pair_weights: NDArray[np.float64],
-    scales: NDArray[np.float64],
-    counts: _Counts,
-    family: str,
-    fit_scale: bool,
-    theta_hat: NDArray[np.float64],
-    n_jobs: int,
-) -> NDArray[np.float64]:
-    """Fitted log-parameters of every replicate (fixed or fitted scale)."""
-    n_rep = len(pair_weights)
-    thetas = np.full((n_rep, theta_hat.size), np.nan)
-    exact = np.ones(n_rep, dtype=bool)
-    if not fit_scale:
-        # Replicates sharing a scale share a surrogate; small groups are
-        # cheaper to fit exactly.
-        values, group = np.unique(scales, return_inverse=True)
-        for g, s in enumerate(values):
-            members = np.flatnonzero(group == g)
-            if members.size < _SURROGATE_MIN_GROUP:
-                continue
-            th, bad = _surrogate_thetas(
-                pair_weights[members], counts, family, float(s), theta_hat
-            )
-            thetas[members] = th
-            exact[members] = bad
-    todo = np.flatnonzero(exact)
-    if todo.size:
-        if n_jobs == 1 or todo.size < 2:
-            thetas[todo] = _exact_thetas(
-                pair_weights[todo],
-                scales[todo],
-                counts,
-                family,
-                fit_scale,
-                theta_hat,
-            )
-        else:
-            from joblib import Parallel, delayed, effective_n_jobs
-
-            n_chunks = min(effective_n_jobs(n_jobs) * 4, todo.size)
-            parts = Parallel(n_jobs=n_jobs)(
-                delayed(_exact_thetas)(
-                    pair_weights[idx],
-                    scales[idx],
-                    counts,
-                    family,
-                    fit_scale,
-                    theta_hat,
-                )
-                for idx in np.array_split(todo, n_chunks)
-            )
-            thetas[todo] = np.concatenate(parts)
-    return thetas
-
-
-def _replicate_curves(
-    family: str,
-    thetas: NDArray[np.float64],
-    scales: NDArray[np.float64],
-    k: NDArray[np.int64],
-) -> NDArray[np.float64]:
-    r"""Exact :math:`-\log \mathrm{pass}_D@k` of many fitted laws at once.
-
-    The failure rate :math:`E[(1 - p)^k]` is the probability of 0
-    successes in ``k`` attempts, so one call of the vectorised log-pmf
-    gives every replicate's curve.
-    """
-    logpmf = _logpmf_fn(family)
-    with np.errstate(all="ignore"):
-        log_fail = logpmf(
-            np.zeros((1, k.size)),
-            k[None, :].astype(np.float64),
-            np.exp(thetas[:, :1]),
-            np.exp(thetas[:, 1:2]),
-            scales[:, None],
-        )
-        return -np.log(-np.expm1(log_fail))
-
-
-def _fitted_samples(
-    weights: NDArray[np.int64],
-    n: NDArray[np.int64],
-    c: NDArray[np.int64],
-    full: DistributionFit,
-    method: str,
-    scale: float | None,
-    fit_scale: bool,
-    k: NDArray[np.int64],
-    n_jobs: int,
-) -> NDArray[np.float64]:
-    """Replicate exponents of the distributional methods."""
-    counts = _compress(n, c)
-    onehot = np.zeros((n.size, counts.n.size))
-    onehot[np.arange(n.size), counts.inverse] = 1.0
-    pair_w = weights @ onehot
-    n_rep = len(pair_w)
-    # Replicates with no success (or no failure) have no estimate.
-    solved = pair_w @ (counts.c > 0) > 0
-    failed = pair_w @ (counts.c < counts.n) > 0
-    live = np.flatnonzero(solved & failed)
-    samples = np.full(n_rep, np.nan)
-    if live.size == 0:
-        return samples
-    pw = pair_w[live]
-    if fit_scale:
-        scales = np.full(live.size, full.scale)
-        theta_hat = np.array(
-            [np.log(full.alpha), np.log(full.beta), np.log(full.scale)]
-        )
-    else:
-        theta_hat = np.log([full.alpha, full.beta])
-        if scale is None:
-            p_max = np.max(np.where(pw > 0, counts.c / counts.n, 0.0), axis=1)
-            scales = np.minimum((n.size + 1.0) / n.size * p_max, 1.0)
-        else:
-            scales = np.full(live.size, float(scale))
-    thetas = _replicate_thetas(
-        pw, scales, counts, full.family, fit_scale, theta_hat, n_jobs
-    )
-    if fit_scale:
-        scales = np.exp(np.minimum(thetas[:, 2], _LOG_SCALE_MAX))
-    if method == "tail-index":
-        samples[live] = np.exp(thetas[:, 0])
-    else:
-        y = _replicate_curves(full.family, thetas, scales, k)
-        samples[live] = -_slopes(np.log(k.astype(np.float64)), y)
-    return samples
-
-
-def bootstrap_exponent(
-    n: ArrayLike,
-    c: ArrayLike,
-    method: Method = "least-squares",
-    *,
-    n_boot: int = 200,
-    seed: int | np.random.Generator | None = None,
-    k: ArrayLike | None = None,
-    confidence: float = 0.95,
-    n_jobs: int = 1,
-    family: Family = "scaled-beta",
-    scale: float | None = None,
-    fit_scale: bool = False,
-    k_above_n: Literal["raise", "success-seen"] = "raise",
-) -> BootstrapResult:
-    r"""Percentile bootstrap of an exponent, resampling problems.
-
-    Parameters
-    ----------
-    n : array_like of int, shape (P,) or scalar
-        Attempts per problem, ``n >= 1``.
-    c : array_like of int, shape (P,)
-        Successes per problem, ``0 <= c <= n``; ``P >= 2``.
-    method : {"least-squares", "distributional", "tail-index"}
-        Estimator, as in :func:`estimate_exponent`.
-    n_boot : int, default 200
-        Number of replicates, ``>= 1``.
-    seed : int, numpy.random.Generator or None
-        Seed of ``numpy.random.default_rng`` (or a generator, which is
-        advanced). The same seed gives the same result for any
-        ``n_jobs``.
-    k : array_like of int, optional
-        Budgets, as in :func:`estimate_exponent`.
-    confidence : float, default 0.95
-        Coverage of the percentile interval, in ``(0, 1)``.
-    n_jobs : int, default 1
-        Parallel workers (``joblib``) for the fitted methods; ``-1`` uses
-        all cores.
-    family, scale, fit_scale, k_above_n
-        As in :func:`estimate_exponent`. With ``scale=None`` the paper's
-        scale rule is re-applied to every replicate.
-
-    Returns
-    -------
-    BootstrapResult
-        Full-data ``estimate``, interval ``[low, high]`` and the
-        replicate exponents ``samples``.
-
-    Raises
-    ------
-    ValueError
-        As :func:`estimate_exponent`, or if ``n_boot < 1``,
-        ``confidence`` is outside ``(0, 1)`` or ``n_jobs`` is 0.
-    TypeError
-        If ``n_boot`` or ``n_jobs`` is not an integer.
-
-    Notes
-    -----
-    Problems are resampled with replacement, ``P`` at a time. For least
-    squares the per-problem pass@k matrix is computed once and every
-    replicate curve is a weighted mean of its rows, so all replicates
-    cost one matrix product and a row-wise regression.
-
-    For the fitted methods each replicate's likelihood is a weighted sum
-    of the log-pmfs of the distinct ``(n, c)`` pairs of the data, and the
-    paper's scale rule (``scale=None``) is re-applied to each replicate,
-    so replicates fall into a few groups sharing a scale. Within a group
-    of at least three, every pair's log-pmf is interpolated once in
-    :math:`(\log\alpha, \log\beta)` by a tensor Chebyshev series
-    (degree 10, or 16 if needed) on a box of 5 standard errors around the
-    full-data estimate (one Newton step recentres it), the interpolation
-    error of the mean log-likelihood is checked below ``1e-6`` at random
-    points, and every replicate's series is minimised by vectorised
-    damped Newton steps: a group costs about 135 likelihood evaluations
-    in all, and replicate estimates agree with cold fits to about
-    ``1e-6`` or better. Replicates in
-    smaller groups, near the box edge, or failing the check, and every
-    replicate when ``fit_scale=True``, are fitted exactly by L-BFGS-B
-    warm-started at the full-data estimate (in parallel with ``n_jobs``;
-    results do not depend on ``n_jobs``). For the distributional method
-    all replicate curves come from one vectorised call. A 200-replicate
-    bootstrap of a 128-problem model with ``n = 10,000`` takes seconds
-    (``benchmarks/bench_fits.py``).
-
-    Replicates in which every resampled ``c`` is 0 (or every ``c = n``)
-    have no estimate and are NaN.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(4)
-    >>> c = rng.binomial(1000, rng.beta(0.3, 3.0, 200))
-    >>> boot = bootstrap_exponent(1000, c, n_boot=50, seed=0)
-    >>> bool(boot.low < boot.estimate < boot.high)
+    >>> import llmonkeys.fits as fits
+    >>> rng = np.random.default_rng(0)
+    >>> c = rng.binomial(500, rng.beta(0.4, 3.0, 300))
+    >>> fit = fits.fit_scaled_beta_binomial(500, c, scale=1.0)
+    >>> cov = log_parameter_covariance(fit, 500, c)
+    >>> bool(0.03 < np.sqrt(cov[0, 0]) < 0.2)
     True
     """
-    method = _check_method(method)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
-        raise TypeError(f"n_boot must be an integer; got {type(n_boot).__name__}")
-    if n_boot < 1:
-        raise ValueError(f"n_boot must be >= 1; got {n_boot}")
-    conf = check_positive_scalar(confidence, "confidence", upper=1.0)
-    if conf >= 1.0:
-        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be an integer; got {type(n_jobs).__name__}")
-    if n_jobs == 0:
-        raise ValueError("n_jobs must be >= 1, or negative as in joblib; got 0")
-
-    full = estimate_exponent(
-        n,
-        c,
-        method,
-        k=k,
-        family=family,
-        scale=scale,
-        fit_scale=fit_scale,
-        k_above_n=k_above_n,
-    )
-    n_arr, c_arr = check_problem_counts(n, c)
-    k_arr = _k_grid(k, n_arr, method, _check_k_above_n(k_above_n))
-    rng = np.random.default_rng(seed)
-    weights = _boot_weights(rng, int(n_boot), n_arr.size)
-
-    if method == "least-squares":
-        grid = pass_at_k(
-            n_arr[:, None], c_arr[:, None], k_arr[None, :], k_above_n=k_above_n
+    fit = _check_distribution_fit(fit)
+    n_arr, c_arr = check_counts(n, c)
+    n_arr, c_arr = np.broadcast_arrays(n_arr, c_arr)
+    pairs, weight = np.unique(np.stack([n_arr.ravel(), c_arr.ravel()], 1),
+                              axis=0, return_counts=True)
+    h = float(step)
+    offsets = np.array([(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)], float)
+    theta = np.log([fit.alpha, fit.beta]) + h * offsets
+    with np.errstate(all="ignore"):
+        lp = _logpmf_fn(fit.family)(
+            pairs[None, :, 1], pairs[None, :, 0], np.exp(theta[:, :1]),
+            np.exp(theta[:, 1:]), fit.scale,
         )
-        curves = weights @ grid / n_arr.size
-        with np.errstate(divide="ignore"):
-            y = -np.log(curves)
-        samples = -_slopes(np.log(k_arr.astype(np.float64)), y)
-    elif full.fit is not None:
-        samples = _fitted_samples(
-            weights,
-            n_arr,
-            c_arr,
-            full.fit,
-            method,
-            scale,
-            bool(fit_scale),
-            k_arr,
-            int(n_jobs),
+    ll = (lp @ weight).reshape(3, 3)
+    h_aa = (ll[2, 1] - 2 * ll[1, 1] + ll[0, 1]) / h**2
+    h_bb = (ll[1, 2] - 2 * ll[1, 1] + ll[1, 0]) / h**2
+    h_ab = (ll[2, 2] - ll[2, 0] - ll[0, 2] + ll[0, 0]) / (4 * h**2)
+    info = -np.array([[h_aa, h_ab], [h_ab, h_bb]])
+    if not np.all(np.isfinite(info)) or np.any(np.linalg.eigvalsh(info) <= 0):
+        raise ValueError(
+            "the observed information is not positive definite: the fit is "
+            "not at an interior maximum of the likelihood"
         )
-    else:  # pragma: no cover - the fitted methods always carry a fit
-        samples = np.full(int(n_boot), np.nan)
+    return np.linalg.inv(info)
 
-    samples = np.asarray(samples, dtype=np.float64)
-    n_failed = int(np.isnan(samples).sum())
-    if n_failed == samples.size:
-        low = high = math.nan
-    else:
-        tail = (1.0 - conf) / 2.0
-        low, high = (float(q) for q in np.nanquantile(samples, [tail, 1 - tail]))
-    return BootstrapResult(
-        method=method,
-        estimate=float(full.exponent),
-        low=low,
-        high=high,
-        confidence=conf,
-        samples=samples,
-        n_failed=n_failed,
-        full=full,
+
+
+
+#: A fitted law of success probabilities.
+Fit = DistributionFit | MixtureFit
+
+
+def _check_fit(fit: object) -> Fit:
+    if not isinstance(fit, DistributionFit | MixtureFit):
+        raise ValueError(
+            "fit must be a DistributionFit or MixtureFit from llmonkeys.fits; "
+            f"got {type(fit).__name__}"
+        )
+    return fit
+
+
+def _fit_one(
+    family: str,
+    n: NDArray,
+    c: NDArray,
+    scale: float | None,
+    n_components: int,
+    mixture_scale: float | None,
+) -> Fit:
+    if family == "scaled-beta":
+        return fit_scaled_beta_binomial(n, c, scale)
+    if family == "scaled-kumaraswamy":
+        return fit_scaled_kumaraswamy_binomial(n, c, scale)
+    return fit_beta_binomial_mixture(
+        n, c, n_components, scale=mixture_scale
     )
+
+
+def fit_families_by_model(
+    counts: pd.DataFrame,
+    families: Sequence[str] = FAMILIES,
+    *,
+    scale: float | None = None,
+    n_components: int = 2,
+    mixture_scale: float | None = 1.0,
+) -> tuple[pd.DataFrame, dict[tuple[str, str], Fit]]:
+    r"""Fit every family of success-probability laws to every model.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Tidy counts with columns ``model``, ``n``, ``c`` (see the module
+        docstring).
+    families : sequence of str, default :data:`FAMILIES`
+        Any of ``"scaled-beta"``, ``"scaled-kumaraswamy"`` (fitted by
+        :func:`~llmonkeys.fits.fit_scaled_beta_binomial` and
+        :func:`~llmonkeys.fits.fit_scaled_kumaraswamy_binomial`) and
+        ``"beta-mixture"``
+        (:func:`~llmonkeys.fits.fit_beta_binomial_mixture`).
+    scale : float, optional
+        Scale of the two scaled families; by default the paper's rule
+        (:func:`~llmonkeys.fits.paper_scale`) for each model.
+    n_components : int, default 2
+        Components of the mixture.
+    mixture_scale : float or None, default 1.0
+        Common scale of the mixture's components (1: plain Beta laws, as
+        the upstream mixture code; ``None``: the paper's rule).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per (model, family), in order (``model`` and ``family``
+        are ordered categoricals): ``model``, ``family``, ``n_params``,
+        ``log_likelihood``, ``aic``, ``delta_aic`` (AIC minus the
+        model's smallest AIC), ``tail_index``
+        (the fitted law's left-tail index, its asymptotic exponent),
+        ``scale`` and ``converged``.
+    fits : dict
+        ``(model, family)`` to the fit.
+
+    Raises
+    ------
+    ValueError
+        On missing columns, invalid counts, an unknown family, a model
+        with fewer than two problems, or counts whose maximum-likelihood
+        fit does not exist (every ``c`` 0, or every ``c = n``).
+
+    Notes
+    -----
+    The Akaike information criterion of a fit with :math:`d` free
+    parameters and maximised log-likelihood :math:`\hat\ell` is
+    :math:`2d - 2\hat\ell`; lower is better, and differences of a few
+    units are meaningful. The scale set by the paper's rule depends on
+    the data but is not counted in :math:`d`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> c = rng.binomial(1000, rng.beta(0.3, 3.0, size=(2, 100)))
+    >>> counts = pd.DataFrame({"model": np.repeat(["A", "B"], 100),
+    ...                        "n": 1000, "c": c.ravel()})
+    >>> table, fits = fit_families_by_model(counts, ["scaled-beta"])
+    >>> table[["model", "family", "n_params"]].to_numpy().tolist()
+    [['A', 'scaled-beta', 2], ['B', 'scaled-beta', 2]]
+    """
+    counts = check_tidy_counts(counts)
+    if isinstance(families, str):
+        families = [families]
+    families = list(families)
+    if not families:
+        raise ValueError("families must name at least one family")
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        raise ValueError(
+            f"unknown families {unknown}; allowed: {', '.join(FAMILIES)}"
+        )
+    n_components = check_int(n_components, "n_components")
+    rows, out = [], {}
+    for model, n, c in groups_by_model(counts):
+        for family in families:
+            fit = _fit_one(family, n, c, scale, n_components, mixture_scale)
+            out[(model, family)] = fit
+            rows.append(
+                {
+                    "model": model,
+                    "family": family,
+                    "n_params": fit.n_params,
+                    "log_likelihood": -fit.nll,
+                    "aic": fit.aic,
+                    "tail_index": fit.exponent,
+                    "scale": fit.scale,
+                    "converged": fit.converged,
+                }
+            )
+    table = pd.DataFrame(rows)
+    table.insert(
+        5, "delta_aic", table["aic"] - table.groupby("model")["aic"].transform("min")
+    )
+    return ordered_categories(in_model_order(table, counts), "model", "family"), out
+
+
+def _check_fits(fits: object) -> Mapping[tuple[str, str], Fit]:
+    if not isinstance(fits, Mapping) or not fits:
+        raise ValueError(
+            "fits must be a non-empty mapping (model, family) -> fit, as "
+            "returned by fit_families_by_model"
+        )
+    for key, fit in fits.items():
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise ValueError(f"fits keys must be (model, family) pairs; got {key!r}")
+        _check_fit(fit)
+    return fits
+
+
+def fitted_curves(
+    fits: Mapping[tuple[str, str], Fit], k: ArrayLike
+) -> pd.DataFrame:
+    r"""Exact curves :math:`-\log \mathrm{pass}_D@k` of fitted laws.
+
+    Parameters
+    ----------
+    fits : mapping
+        ``(model, family)`` to fit, as from :func:`fit_families_by_model`.
+    k : array_like of int
+        Attempt budgets, ``>= 1``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: ``model``, ``family`` (ordered categoricals, in the
+        order of ``fits``), ``k``, ``y``.
+
+    Raises
+    ------
+    ValueError
+        If ``fits`` is not such a mapping or ``k`` holds non-counts.
+    """
+    fits = _check_fits(fits)
+    k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1)).ravel()
+    frames = [
+        pd.DataFrame({"model": model, "family": family, "k": k_arr,
+                      "y": fit.distribution.neg_log_pass_at_k(k_arr)})
+        for (model, family), fit in fits.items()
+    ]
+    return ordered_categories(pd.concat(frames, ignore_index=True), "model", "family")
+
+
+def fitted_densities(
+    fits: Mapping[tuple[str, str], Fit], p: ArrayLike
+) -> pd.DataFrame:
+    r"""Fitted densities of success probabilities, per decade of ``p``.
+
+    Parameters
+    ----------
+    fits : mapping
+        ``(model, family)`` to fit.
+    p : array_like
+        Points in ``(0, 1]``, e.g. ``np.geomspace(1e-5, 1, 200)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format: ``model``, ``family`` (ordered categoricals, in the
+        order of ``fits``), ``p``, ``density`` (of
+        :math:`p`) and ``per_decade``, the expected number of problems
+        per unit of :math:`\log_{10} p`,
+        :math:`P \cdot p \ln 10 \cdot f(p)` with :math:`P` the fit's
+        number of problems. Multiplied by a histogram's bin width in
+        decades it is the expected count in the bin.
+
+    Raises
+    ------
+    ValueError
+        If ``fits`` is not such a mapping or ``p`` is outside ``(0, 1]``.
+    """
+    fits = _check_fits(fits)
+    p_arr = np.atleast_1d(as_float_array(p, "p")).ravel()
+    if np.any((p_arr <= 0) | (p_arr > 1)):
+        raise ValueError("p must lie in (0, 1] (densities per decade of p)")
+    frames = []
+    for (model, family), fit in fits.items():
+        dens = fit.distribution.pdf(p_arr)
+        frames.append(pd.DataFrame({
+            "model": model, "family": family, "p": p_arr, "density": dens,
+            "per_decade": fit.n_problems * p_arr * math.log(10.0) * dens,
+        }))
+    return ordered_categories(pd.concat(frames, ignore_index=True), "model", "family")

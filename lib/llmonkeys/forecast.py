@@ -55,17 +55,13 @@ from scipy.special import betaln, digamma, gammaln, logsumexp
 from llmonkeys._validation import (
     as_count_array,
     as_float_array,
+    as_generator,
     check_counts,
     check_problem_counts,
 )
 from llmonkeys.distributions import log_beta_integral
-from llmonkeys.fits import (
-    DistributionFit,
-    ExponentEstimate,
-    estimate_exponent,
-    fit_scaled_beta_binomial,
-)
-from llmonkeys.simulation import as_generator
+from llmonkeys.exponents import ExponentEstimate, estimate_exponent
+from llmonkeys.fits import DistributionFit, fit_scaled_beta_binomial
 
 __all__ = [
     "FORECAST_METHODS",

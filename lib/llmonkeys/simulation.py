@@ -15,11 +15,16 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from llmonkeys._validation import as_count_array, as_float_array, broadcast
+from llmonkeys._validation import (
+    as_count_array,
+    as_float_array,
+    as_generator,
+    broadcast,
+)
 from llmonkeys.estimators import mean_pass_and_neg_log, neg_log_pass_at_k
 
 __all__ = [
-    "as_generator",
+
     "SimulatedBenchmark",
     "draw_counts",
     "simulate_benchmark",
@@ -34,33 +39,6 @@ class _Sampler(Protocol):
         ...
 
 
-def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
-    """Return a :class:`numpy.random.Generator` from a seed or a generator.
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator or int
-        A generator (used as is) or a non-negative integer seed.
-
-    Returns
-    -------
-    numpy.random.Generator
-        The generator.
-
-    Raises
-    ------
-    TypeError
-        If ``rng`` is neither (``None`` is refused: the book seeds
-        everything).
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        "rng must be a numpy.random.Generator or a non-negative int seed; got "
-        f"{rng!r}"
-    )
 
 
 def _check_probabilities(p: ArrayLike) -> NDArray[np.float64]:

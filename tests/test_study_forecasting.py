@@ -1,28 +1,27 @@
-"""Tests of llmonkeys.experiments: seeded, parallel, cached sweeps and the CLI."""
+"""Tests of llmonkeys.studies.forecasting: the chapter's sweeps and their CLI."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-import llmonkeys.experiments as ex
-from llmonkeys.estimators import neg_log_pass_at_k
+from llmonkeys import exponents, report, sweeps
+from llmonkeys.estimators import (
+    neg_log_pass_at_k,
+)
+from llmonkeys.studies import forecasting as study
 
 SYN = {"alphas": (0.3,), "n_problems": (64,), "n_attempts": (50,),
        "horizons": (10, 100), "n_seeds": 2,
        "methods": ("least-squares", "distributional", "empirical-bayes")}
+
+
 BT_METHODS = ("least-squares", "empirical-bayes", "ensemble")
-
-
-@pytest.fixture(autouse=True)
-def _cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(ex.CACHE_ENV, str(tmp_path / "cache"))
 
 
 @pytest.fixture(scope="module")
@@ -41,78 +40,50 @@ def _backtest(counts, **kw):
     args = {"seed": 3, "n_subsamples": 2, "budgets": (20, 100), "n_horizons": 4,
             "methods": BT_METHODS, "cache": False}
     args.update(kw)
-    return ex.backtest(counts, **args)
-
-
-# ---------------------------------------------------------------------------
-# Infrastructure
-# ---------------------------------------------------------------------------
-
-
-def test_cache_dir(monkeypatch, tmp_path):
-    assert ex.cache_dir() == tmp_path / "cache"
-    monkeypatch.delenv(ex.CACHE_ENV)
-    root = Path(ex.__file__).resolve().parents[2]
-    assert ex.cache_dir() == root / "_build" / ".llmonkeys-cache"
-
-
-def test_code_version_is_stable_hex():
-    v = ex.code_version()
-    assert v == ex.code_version() and len(v) == 16
-    int(v, 16)
+    return study.backtest(counts, **args)
 
 
 def test_horizon_grid():
-    g = ex.horizon_grid(100, num=20)
+    g = study.horizon_grid(100, num=20)
     assert g[-1] == 10_000 and g[0] > 100 and np.all(np.diff(g) > 0)
-    assert ex.horizon_grid(9_999, num=5).tolist() == [10_000]
+    assert study.horizon_grid(9_999, num=5).tolist() == [10_000]
     with pytest.raises(ValueError, match="budget must be < k_max"):
-        ex.horizon_grid(10_000)
+        study.horizon_grid(10_000)
     with pytest.raises(ValueError, match="num must be >= 1"):
-        ex.horizon_grid(10, num=0)
-
-
-# ---------------------------------------------------------------------------
-# Synthetic study
-# ---------------------------------------------------------------------------
+        study.horizon_grid(10, num=0)
 
 
 def test_synthetic_study_is_deterministic_across_n_jobs():
-    one = ex.synthetic_study(seed=1, cache=False, n_jobs=1, **SYN)
-    two = ex.synthetic_study(seed=1, cache=False, n_jobs=2, **SYN)
+    one = study.synthetic_study(seed=1, cache=False, n_jobs=1, **SYN)
+    two = study.synthetic_study(seed=1, cache=False, n_jobs=2, **SYN)
     assert_frame_equal(one.exponents, two.exponents)
     assert_frame_equal(one.forecasts, two.forecasts)
     f = one.forecasts
     assert len(f) == 2 * 3 * 2 and set(f["k"]) == {500.0, 5000.0}
     assert np.all(f["rel_error"] >= 0)
-    assert_frame_equal(ex.synthetic_study(seed=2, cache=False, **SYN).forecasts[
+    assert_frame_equal(study.synthetic_study(seed=2, cache=False, **SYN).forecasts[
         ["alpha", "k"]], f[["alpha", "k"]])
-    assert not np.allclose(ex.synthetic_study(seed=2, cache=False, **SYN)
+    assert not np.allclose(study.synthetic_study(seed=2, cache=False, **SYN)
                            .forecasts["forecast"], f["forecast"])
     e = one.exponents
-    assert set(e["method"]) == set(ex.EXPONENT_METHODS)
+    assert set(e["method"]) == set(exponents.METHODS)
     assert np.all(e["truth"] == 0.3)
 
 
 def test_synthetic_seeds_do_not_depend_on_other_cells():
-    a = ex.synthetic_study(seed=1, cache=False, **{**SYN, "n_seeds": 1})
-    b = ex.synthetic_study(seed=1, cache=False, **{**SYN, "alphas": (0.3, 0.6)})
+    a = study.synthetic_study(seed=1, cache=False, **{**SYN, "n_seeds": 1})
+    b = study.synthetic_study(seed=1, cache=False, **{**SYN, "alphas": (0.3, 0.6)})
     keep = (b.forecasts["alpha"] == 0.3) & (b.forecasts["seed"] == 0)
     assert_frame_equal(a.forecasts, b.forecasts[keep].reset_index(drop=True))
 
 
 def test_summarize_synthetic():
-    res = ex.synthetic_study(seed=1, cache=False, **SYN)
-    exps, fcs = ex.summarize_synthetic(res)
+    res = study.synthetic_study(seed=1, cache=False, **SYN)
+    exps, fcs = study.summarize_synthetic(res)
     assert set(exps.columns) >= {"n_attempts", "method", "median", "q25", "q75",
                                  "mean", "failed"}
     assert len(fcs) == len(SYN["methods"]) * len(SYN["horizons"])
     assert np.all(fcs["q25"] <= fcs["median"]) and np.all(fcs["median"] <= fcs["q75"])
-
-
-# ---------------------------------------------------------------------------
-# Backtest
-# ---------------------------------------------------------------------------
 
 
 def test_backtest_is_deterministic_across_n_jobs(counts):
@@ -156,18 +127,18 @@ def test_backtest_subsamples_do_not_depend_on_other_budgets(counts):
 
 def test_summaries(counts):
     bt = _backtest(counts)
-    table = ex.summarize_backtest(bt, n_boot=200)
+    table = study.summarize_backtest(bt, n_boot=200)
     assert len(table) == 2 * len(BT_METHODS)
     assert np.all((table["low"] <= table["mean"]) & (table["mean"] <= table["high"]))
     assert np.all(table["failed"] == 0)
-    paired = ex.compare_to_baseline(bt, n_boot=200)
+    paired = study.compare_to_baseline(bt, n_boot=200)
     assert set(paired["method"]) == {"empirical-bayes", "ensemble"}
     assert np.all(paired["low"] <= paired["diff"])
     assert np.all(paired["diff"] <= paired["high"])
     assert paired["win_rate"].between(0, 1).all()
-    units = ex.unit_scores(bt)
+    units = study.unit_scores(bt)
     assert units["complete"].all() and len(units) == 2 * 2 * 2 * len(BT_METHODS)
-    text = ex.interval_table(table, value="mean")
+    text = report.interval_table(table, value="mean")
     assert text.shape == (len(BT_METHODS), 2)
     assert text.iloc[0, 0].count("[") == 1
 
@@ -176,7 +147,7 @@ def test_failures_are_reported_not_raised(counts):
     zero = counts.assign(c=0)
     bt = _backtest(zero, budgets=(20,))
     assert bt["forecast"].isna().all()
-    table = ex.summarize_backtest(bt, n_boot=50)
+    table = study.summarize_backtest(bt, n_boot=50)
     assert np.all(table["failed"] == 1) and np.all(table["n_units"] == 0)
 
 
@@ -199,31 +170,26 @@ def test_backtest_errors(counts, kwargs, match):
 
 def test_backtest_needs_columns(counts):
     with pytest.raises(ValueError, match="missing"):
-        ex.backtest(counts.drop(columns="c"), seed=0)
+        study.backtest(counts.drop(columns="c"), seed=0)
 
 
 def test_synthetic_errors():
     with pytest.raises(ValueError, match="n_seeds must be >= 1"):
-        ex.synthetic_study(seed=0, **{**SYN, "n_seeds": 0})
+        study.synthetic_study(seed=0, **{**SYN, "n_seeds": 0})
     with pytest.raises(ValueError, match="grid is empty"):
-        ex.synthetic_study(seed=0, **{**SYN, "alphas": ()})
+        study.synthetic_study(seed=0, **{**SYN, "alphas": ()})
     with pytest.raises(ValueError, match="scale_method"):
-        ex.synthetic_study(seed=0, scale_method=2.0, **SYN)
+        study.synthetic_study(seed=0, scale_method=2.0, **SYN)
     with pytest.raises(TypeError, match="n_jobs"):
-        ex.synthetic_study(seed=0, n_jobs=1.5, **SYN)
+        study.synthetic_study(seed=0, n_jobs=1.5, **SYN)
 
 
 def test_summary_errors(counts):
     bt = _backtest(counts, budgets=(100,))
     with pytest.raises(ValueError, match="confidence"):
-        ex.summarize_backtest(bt, confidence=1.0)
+        study.summarize_backtest(bt, confidence=1.0)
     with pytest.raises(ValueError, match="baseline"):
-        ex.compare_to_baseline(bt, baseline="tail-index")
-
-
-# ---------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------
+        study.compare_to_baseline(bt, baseline="tail-index")
 
 
 def test_cli_backtest(counts, monkeypatch, capsys, tmp_path):
@@ -231,7 +197,7 @@ def test_cli_backtest(counts, monkeypatch, capsys, tmp_path):
 
     monkeypatch.setattr(llmonkeys.datasets, "load_pythia_math", lambda: counts)
     out = tmp_path / "bt.csv"
-    code = ex.main(["backtest", "--seeds", "2", "--budgets", "50",
+    code = study.main(["backtest", "--seeds", "2", "--budgets", "50",
                     "--methods", "least-squares", "empirical-bayes",
                     "--no-progress", "--output", str(out)])
     assert code == 0
@@ -247,7 +213,7 @@ def test_cli_synthetic_subprocess(tmp_path):
            "--scale", "paper", "--output", str(tmp_path / "syn.csv")]
     run = subprocess.run(cmd, capture_output=True, text=True, check=False,
                          env={**__import__("os").environ,
-                              ex.CACHE_ENV: str(tmp_path / "c")})
+                              sweeps.SWEEP_CACHE_ENV: str(tmp_path / "c")})
     assert run.returncode == 0, run.stderr
     assert "Absolute exponent error" in run.stdout
     assert "synthetic: 100%" in run.stderr  # the progress bar
@@ -256,4 +222,4 @@ def test_cli_synthetic_subprocess(tmp_path):
 
 def test_cli_rejects_unknown_study():
     with pytest.raises(SystemExit):
-        ex.main(["nothing"])
+        study.main(["nothing"])

@@ -1,112 +1,109 @@
-r"""Seeded, parallel, cached sweeps: a synthetic study and a real backtest.
+r"""Sweeps of the chapter on forecasting with fewer samples.
 
-Two experiments compare the forecasting methods of
-:mod:`llmonkeys.forecast`:
+Defined for :doc:`/chapters/forecasting` (not part of the core API):
 
 :func:`synthetic_study`
-    Benchmarks drawn from scaled Beta laws with known parameters: the
-    model is right. Each method's exponent is compared with the true
-    asymptotic exponent and its forecast of :math:`-\log\mathrm{pass}_D@k`
-    with the benchmark's exact curve at ``k`` = 10, 100 and 1,000 times
-    the budget.
+    Benchmarks drawn from scaled Beta laws with known parameters: each
+    method's exponent is compared with the true asymptotic exponent and
+    its forecast of :math:`-\log\mathrm{pass}_D@k` with the exact curve.
 :func:`backtest`
-    Real counts (e.g. Pythia on MATH, 10,000 attempts per problem) as the
-    ground truth: each problem's attempts are subsampled to a smaller
-    budget, the curve is forecast up to ``k = 10,000`` and scored against
-    its full-data value.
+    Real counts as the ground truth: each problem's attempts are
+    subsampled to a smaller budget, the curve is forecast and scored
+    against its full-data value.
 
-Every sweep is a list of independent tasks, run by :mod:`joblib`:
+Both run on :mod:`llmonkeys.sweeps` (seeded, parallel, cached). From the
+command line, with a progress bar::
 
-* *Seeded*: every task draws from its own child of
-  ``SeedSequence(seed)``, the one ``spawn`` gives at the position named
-  by the task's replicate and cell (e.g. replicate ``r``, model ``i``,
-  budget ``b`` of the backtest), so results do not depend on ``n_jobs``,
-  on the order tasks finish, or on which other cells are run: adding
-  seeds or budgets leaves the earlier results unchanged (and cached).
-* *Parallel*: ``n_jobs`` local processes (``joblib``'s ``loky``
-  backend). The same code scales out to a cluster: inside
-  ``with joblib.parallel_config(backend="dask"):`` (with a
-  ``dask.distributed.Client`` running) the tasks run on the Dask
-  workers, unchanged.
-* *Cached*: with ``cache=True`` each task's result is stored by
-  :class:`joblib.Memory` in :func:`cache_dir`, keyed by its arguments and
-  by a hash of the library's source (:func:`code_version`), so a rebuilt
-  book re-runs nothing unchanged and a changed library re-runs
-  everything.
-
-From the command line, with a progress bar::
-
-    python -m llmonkeys.experiments synthetic --seeds 50 --n-jobs 8
-    python -m llmonkeys.experiments backtest --seeds 200 --n-jobs 8 \
-        --output backtest.csv
+    python -m llmonkeys.studies.forecasting synthetic --seeds 50 --n-jobs 8
+    python -m llmonkeys.studies.forecasting backtest --seeds 200 \
+        --n-jobs 8 --output backtest.csv
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Memory, Parallel, delayed
 from numpy.typing import NDArray
 
-from llmonkeys._validation import as_count_array, check_counts
+from llmonkeys._validation import (
+    as_count_array,
+    check_confidence,
+    check_counts,
+    check_int,
+)
 from llmonkeys.distributions import ScaledBeta
 from llmonkeys.estimators import fit_power_law, neg_log_pass_at_k
-from llmonkeys.fits import default_k_grid
+from llmonkeys.exponents import default_k_grid
 from llmonkeys.forecast import FORECAST_METHODS, forecast_all, subsample_counts
+from llmonkeys.report import paired_differences
 from llmonkeys.simulation import finite_neg_log_pass_at_k
+from llmonkeys.sweeps import (
+    SWEEP_CACHE_ENV,
+    check_n_jobs,
+    code_version,
+    run_tasks,
+    task_seed,
+)
 
 __all__ = [
-    "CACHE_ENV",
     "BACKTEST_BUDGETS",
     "BACKTEST_K_MAX",
-    "BACKTEST_METHODS",
     "SYNTHETIC_ALPHAS",
     "SYNTHETIC_BETA",
     "SYNTHETIC_SCALE",
     "SYNTHETIC_PROBLEMS",
     "SYNTHETIC_ATTEMPTS",
     "SYNTHETIC_HORIZONS",
-    "EXPONENT_METHODS",
+    "BACKTEST_METHODS",
     "SyntheticResult",
-    "cache_dir",
-    "code_version",
-    "horizon_grid",
     "synthetic_study",
+    "horizon_grid",
     "backtest",
     "unit_scores",
     "summarize_backtest",
     "compare_to_baseline",
     "summarize_synthetic",
-    "interval_table",
     "main",
 ]
 
-#: Environment variable naming the folder of the sweep cache.
-CACHE_ENV = "LLMONKEYS_CACHE_DIR"
+
 #: Budgets (attempts kept per problem) of the backtest.
 BACKTEST_BUDGETS: tuple[int, ...] = (10, 30, 100, 300, 1000)
+
+
 #: Largest budget forecast by the backtest (the attempts of the data).
 BACKTEST_K_MAX = 10_000
+
+
 #: Tail indices of the synthetic laws.
 SYNTHETIC_ALPHAS: tuple[float, ...] = (0.15, 0.3, 0.6)
+
+
 #: Second shape parameter of the synthetic laws.
 SYNTHETIC_BETA = 3.0
+
+
 #: Scale (largest success probability) of the synthetic laws.
 SYNTHETIC_SCALE = 0.3
+
+
 #: Numbers of problems of the synthetic benchmarks.
 SYNTHETIC_PROBLEMS: tuple[int, ...] = (32, 128, 512)
+
+
 #: Attempts per problem (budgets) of the synthetic benchmarks.
 SYNTHETIC_ATTEMPTS: tuple[int, ...] = (10, 100, 1000)
+
+
 #: Forecast horizons, as multiples of the budget.
 SYNTHETIC_HORIZONS: tuple[int, ...] = (10, 100, 1000)
+
+
 #: Methods of the backtest: all but ``"tail-index"``, whose asymptotic
 #: power law is no forecast at budgets before the asymptote (it is off by
 #: orders of magnitude, even overflows, when a small budget gives a poor
@@ -114,66 +111,11 @@ SYNTHETIC_HORIZONS: tuple[int, ...] = (10, 100, 1000)
 BACKTEST_METHODS: tuple[str, ...] = tuple(
     m for m in FORECAST_METHODS if m != "tail-index"
 )
+
+
 #: Exponent estimators compared by the synthetic study.
-EXPONENT_METHODS: tuple[str, ...] = ("least-squares", "distributional", "tail-index")
-
-_ROOT = Path(__file__).resolve().parents[2]
-_SOURCES = ("_validation", "estimators", "distributions", "simulation", "fits",
-            "forecast", "experiments")
 
 
-# ---------------------------------------------------------------------------
-# Infrastructure
-# ---------------------------------------------------------------------------
-
-
-def cache_dir() -> Path:
-    """Return the folder of the sweep cache.
-
-    Returns
-    -------
-    pathlib.Path
-        ``$LLMONKEYS_CACHE_DIR`` if set, else ``_build/.llmonkeys-cache``
-        under the book's root (kept by ``jb clean``, dropped with the rest
-        of ``_build`` by ``jb clean --all``).
-    """
-    env = os.environ.get(CACHE_ENV, "").strip()
-    return Path(env).expanduser() if env else _ROOT / "_build" / ".llmonkeys-cache"
-
-
-def code_version() -> str:
-    """Hash of the source of the modules a sweep task runs.
-
-    Returns
-    -------
-    str
-        The first 16 hex digits of the SHA-256 of the sources of
-        ``estimators``, ``distributions``, ``simulation``, ``fits``,
-        ``forecast`` and ``experiments`` (and ``_validation``). Passed to
-        every cached task, so that editing the library invalidates the
-        cache (:class:`joblib.Memory` only tracks the task's own code).
-    """
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _SOURCES:
-        digest.update((here / f"{name}.py").read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _check_int(x: object, name: str, minimum: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, int | np.integer):
-        raise TypeError(f"{name} must be an integer; got {type(x).__name__}")
-    if x < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {x}")
-    return int(x)
-
-
-def _check_n_jobs(n_jobs: object) -> int:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer):
-        raise TypeError(f"n_jobs must be an integer; got {type(n_jobs).__name__}")
-    if n_jobs == 0:
-        raise ValueError("n_jobs must be >= 1, or negative as in joblib; got 0")
-    return int(n_jobs)
 
 
 def _check_methods(methods: Sequence[str] | None) -> tuple[str, ...]:
@@ -197,51 +139,9 @@ def _check_scale_method(scale_method: object) -> float | str:
                      f"got {scale_method!r}")
 
 
-def _run(
-    func: Callable[..., pd.DataFrame],
-    tasks: list[tuple],
-    *,
-    n_jobs: int,
-    cache: bool,
-    progress: bool,
-    desc: str,
-) -> pd.DataFrame:
-    """Run ``func(*task)`` for every task, in parallel, cached, in order."""
-    if cache:
-        func = Memory(location=str(cache_dir()), verbose=0).cache(func)
-    results: Iterable[pd.DataFrame]
-    if n_jobs == 1:
-        results = (func(*task) for task in tasks)
-    else:
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(func)(*task) for task in tasks
-        )
-    if progress:
-        from tqdm import tqdm
-
-        results = tqdm(results, total=len(tasks), desc=desc, file=sys.stderr)
-    return pd.concat(list(results), ignore_index=True)
-
-
-def _task_seed(seed: int, *key: int) -> np.random.SeedSequence:
-    """Return the child ``key`` of ``SeedSequence(seed)``.
-
-    ``SeedSequence(seed, spawn_key=key)`` is the sequence that nested
-    ``spawn`` calls return at those positions (``spawn_key=(i, j)`` is
-    ``root.spawn(i + 1)[i].spawn(j + 1)[j]``), named directly so that a
-    task's stream depends only on its own key, not on the other tasks.
-    """
-    return np.random.SeedSequence(seed, spawn_key=tuple(int(v) for v in key))
-
-
 def _rel_error(forecast: NDArray[np.float64], truth: NDArray[np.float64]):
     with np.errstate(all="ignore"):
         return np.abs(forecast - truth) / truth
-
-
-# ---------------------------------------------------------------------------
-# Synthetic study
-# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -252,7 +152,7 @@ class SyntheticResult:
     ----------
     exponents : pandas.DataFrame
         Columns ``alpha``, ``n_problems``, ``n_attempts``, ``seed``,
-        ``method`` (of :data:`EXPONENT_METHODS`), ``exponent`` (NaN if
+        ``method`` (of :data:`~llmonkeys.exponents.METHODS`), ``exponent`` (NaN if
         the method failed), ``truth`` (= ``alpha``), ``abs_error``.
     forecasts : pandas.DataFrame
         Columns ``alpha``, ``n_problems``, ``n_attempts``, ``seed``,
@@ -338,7 +238,7 @@ def synthetic_study(
     For every cell ``(alpha, P, n)`` of the grid and every seed, draw
     ``P`` success probabilities from ``ScaledBeta(alpha, beta, scale)``
     and ``c_i ~ Binomial(n, p_i)``; estimate the exponent by each of
-    :data:`EXPONENT_METHODS` and forecast
+    :data:`~llmonkeys.exponents.METHODS` and forecast
     :math:`-\log\mathrm{pass}_D@k` at ``k = h n`` for each horizon ``h``
     by each forecasting method.
 
@@ -365,7 +265,7 @@ def synthetic_study(
     n_jobs : int, default 1
         Parallel processes (joblib; ``-1`` for all cores).
     cache : bool, default True
-        Cache each task's result in :func:`cache_dir`.
+        Cache each task's result in :func:`~llmonkeys.sweeps.sweep_cache_dir`.
     progress : bool, default False
         Show a progress bar (tqdm, on stderr).
 
@@ -391,8 +291,8 @@ def synthetic_study(
     drawn problems, differs from it at large ``k`` when ``P`` is small
     (the hardest of ``P`` problems is solved at last).
     """
-    n_seeds = _check_int(n_seeds, "n_seeds", 1)
-    n_jobs = _check_n_jobs(n_jobs)
+    n_seeds = check_int(n_seeds, "n_seeds", 1)
+    n_jobs = check_n_jobs(n_jobs)
     scale_method = _check_scale_method(scale_method)
     chosen = _check_methods(methods)
     ScaledBeta(float(min(alphas, default=1.0)), beta, scale=scale)  # validate
@@ -403,14 +303,14 @@ def synthetic_study(
     if not cells or not horizons_t:
         raise ValueError("the grid is empty: give alphas, n_problems, "
                          "n_attempts and horizons")
-    seed = _check_int(seed, "seed", 0)
+    seed = check_int(seed, "seed", 0)
     version = code_version()
     tasks = [(a, float(beta), float(scale), p, n, horizons_t, chosen,
               scale_method, s,
-              _task_seed(seed, s, round(a * 1e6), round(beta * 1e6),
+              task_seed(seed, s, round(a * 1e6), round(beta * 1e6),
                          round(scale * 1e6), p, n), version)
              for s in range(n_seeds) for a, p, n in cells]
-    df = _run(_synthetic_task, tasks, n_jobs=n_jobs, cache=cache,
+    df = run_tasks(_synthetic_task, tasks, n_jobs=n_jobs, cache=cache,
               progress=progress, desc="synthetic")
     keys = ["alpha", "n_problems", "n_attempts", "seed", "method"]
     exps = df[df["kind"] == "exponent"].rename(columns={"value": "exponent"})
@@ -424,11 +324,6 @@ def synthetic_study(
     fc["rel_error_finite"] = _rel_error(fc["forecast"].to_numpy(),
                                         fc["finite"].to_numpy())
     return SyntheticResult(exponents=exps, forecasts=fc)
-
-
-# ---------------------------------------------------------------------------
-# Backtest
-# ---------------------------------------------------------------------------
 
 
 def horizon_grid(budget: int, k_max: int = BACKTEST_K_MAX, num: int = 20) -> NDArray:
@@ -459,9 +354,9 @@ def horizon_grid(budget: int, k_max: int = BACKTEST_K_MAX, num: int = 20) -> NDA
     >>> horizon_grid(100, num=4).tolist()
     [316, 1000, 3162, 10000]
     """
-    budget = _check_int(budget, "budget", 1)
-    k_max = _check_int(k_max, "k_max", 2)
-    num = _check_int(num, "num", 1)
+    budget = check_int(budget, "budget", 1)
+    k_max = check_int(k_max, "k_max", 2)
+    num = check_int(num, "num", 1)
     if budget >= k_max:
         raise ValueError(f"budget must be < k_max; got {budget} >= {k_max}")
     grid = np.geomspace(budget, k_max, num + 1)[1:]
@@ -548,7 +443,7 @@ def backtest(
     n_jobs : int, default 1
         Parallel processes (joblib; ``-1`` for all cores).
     cache : bool, default True
-        Cache each task's result in :func:`cache_dir`.
+        Cache each task's result in :func:`~llmonkeys.sweeps.sweep_cache_dir`.
     progress : bool, default False
         Show a progress bar (tqdm, on stderr).
 
@@ -575,7 +470,7 @@ def backtest(
                          f"{sorted(missing)}")
     n_all, _ = check_counts(counts["n"], counts["c"])
     n_min = int(n_all.min())
-    k_top = n_min if k_max is None else _check_int(k_max, "k_max", 2)
+    k_top = n_min if k_max is None else check_int(k_max, "k_max", 2)
     if k_top > n_min:
         raise ValueError(f"k_max must be <= min(n) = {n_min} (the truth is "
                          f"estimated from the counts); got {k_top}")
@@ -584,31 +479,26 @@ def backtest(
     if too_big or not budgets_t:
         raise ValueError(f"budgets must be non-empty and < k_max = {k_top}; "
                          f"got {list(budgets_t)}")
-    n_subsamples = _check_int(n_subsamples, "n_subsamples", 1)
-    n_jobs = _check_n_jobs(n_jobs)
+    n_subsamples = check_int(n_subsamples, "n_subsamples", 1)
+    n_jobs = check_n_jobs(n_jobs)
     scale_method = _check_scale_method(scale_method)
     chosen = _check_methods(BACKTEST_METHODS if methods is None else methods)
     groups = [(str(m), g["n"].to_numpy(np.int64), g["c"].to_numpy(np.int64))
               for m, g in counts.groupby("model", observed=True, sort=True)]
     cells = [(g, b) for g in groups for b in budgets_t]
-    seed = _check_int(seed, "seed", 0)
+    seed = check_int(seed, "seed", 0)
     version = code_version()
     position = {g[0]: i for i, g in enumerate(groups)}
     tasks = [(g[0], g[1], g[2], b, horizon_grid(b, k_top, n_horizons), chosen,
-              scale_method, r, _task_seed(seed, r, position[g[0]], b), version)
+              scale_method, r, task_seed(seed, r, position[g[0]], b), version)
              for r in range(n_subsamples) for g, b in cells]
-    df = _run(_backtest_task, tasks, n_jobs=n_jobs, cache=cache,
+    df = run_tasks(_backtest_task, tasks, n_jobs=n_jobs, cache=cache,
               progress=progress, desc="backtest")
     df["rel_error"] = _rel_error(df["forecast"].to_numpy(), df["truth"].to_numpy())
     if isinstance(counts["model"].dtype, pd.CategoricalDtype):
         df["model"] = df["model"].astype(counts["model"].dtype)
     df["method"] = pd.Categorical(df["method"], categories=chosen, ordered=True)
     return df
-
-
-# ---------------------------------------------------------------------------
-# Summaries
-# ---------------------------------------------------------------------------
 
 
 def unit_scores(results: pd.DataFrame) -> pd.DataFrame:
@@ -665,10 +555,6 @@ def _interval(
     return mean, float(low), float(high)
 
 
-def _check_confidence(confidence: float) -> float:
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
-    return float(confidence)
 
 
 def summarize_backtest(
@@ -706,8 +592,8 @@ def summarize_backtest(
     ValueError
         If ``confidence`` is outside ``(0, 1)`` or ``n_boot < 1``.
     """
-    confidence = _check_confidence(confidence)
-    n_boot = _check_int(n_boot, "n_boot", 1)
+    confidence = check_confidence(confidence)
+    n_boot = check_int(n_boot, "n_boot", 1)
     rng = np.random.default_rng(seed)
     scores = unit_scores(results)
     rows = []
@@ -767,26 +653,25 @@ def compare_to_baseline(
         If ``baseline`` is not among the results' methods, or on invalid
         ``confidence`` or ``n_boot``.
     """
-    confidence = _check_confidence(confidence)
-    n_boot = _check_int(n_boot, "n_boot", 1)
+    confidence = check_confidence(confidence)
+    n_boot = check_int(n_boot, "n_boot", 1)
     scores = unit_scores(results)
     scores = scores[scores["complete"]]
     if baseline not in set(scores["method"].astype(str)):
         raise ValueError(f"baseline {baseline!r} is not among the methods "
                          f"{sorted(set(scores['method'].astype(str)))}")
-    wide = scores.pivot_table(index=["budget", "model", "replicate"],
-                              columns="method", values="score", observed=True)
+    diffs = paired_differences(scores, value="score", reference=baseline,
+                               units=["budget", "model", "replicate"])
     rng = np.random.default_rng(seed)
     rows = []
-    for method in [m for m in wide.columns if m != baseline]:
-        diff = (wide[method] - wide[baseline]).rename("d").reset_index()
-        for budget, g in diff.groupby("budget", sort=True):
-            strata = [s["d"].to_numpy() for _, s in
+    for method, per_method in diffs.groupby("method", observed=True, sort=False):
+        for budget, g in per_method.groupby("budget", sort=True):
+            strata = [s["difference"].to_numpy() for _, s in
                       g.groupby("model", observed=True)]
             mean, low, high = _interval(strata, confidence, n_boot, rng)
             rows.append({"budget": budget, "method": method, "diff": mean,
                          "low": low, "high": high,
-                         "win_rate": float((g["d"] < 0).mean())})
+                         "win_rate": float((g["difference"] < 0).mean())})
     out = pd.DataFrame(rows)
     return out.sort_values(["budget", "method"], ignore_index=True)
 
@@ -825,58 +710,6 @@ def summarize_synthetic(
             agg(result.forecasts, keys + ["horizon"], "rel_error"))
 
 
-def interval_table(
-    summary: pd.DataFrame,
-    *,
-    value: str,
-    low: str = "low",
-    high: str = "high",
-    index: str = "method",
-    columns: str = "budget",
-    digits: int = 3,
-) -> pd.DataFrame:
-    """Pivot a summary into a table of ``value [low, high]`` strings.
-
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        E.g. :func:`summarize_backtest` or :func:`compare_to_baseline`.
-    value, low, high : str
-        Columns of the estimate and its interval.
-    index, columns : str
-        Columns giving the rows and the columns of the table.
-    digits : int, default 3
-        Decimals shown.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Strings such as ``"0.114 [0.093, 0.137]"``, rows and columns in
-        the order of ``summary`` (categorical order kept).
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"method": ["a"], "budget": [10], "mean": [0.5],
-    ...                   "low": [0.25], "high": [0.75]})
-    >>> interval_table(s, value="mean", digits=2).loc["a", 10]
-    '0.50 [0.25, 0.75]'
-    """
-    fmt = f"{{:.{int(digits)}f}}"
-    text = summary.apply(
-        lambda r: f"{fmt.format(r[value])} [{fmt.format(r[low])}, "
-        f"{fmt.format(r[high])}]", axis=1)
-    table = summary.assign(_text=text).pivot(index=index, columns=columns,
-                                              values="_text")
-    table.columns.name = columns
-    table.index.name = index
-    return table
-
-
-# ---------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m llmonkeys.experiments",
@@ -903,7 +736,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="scale of the fitted law: paper, fit or a number "
                         "in (0, 1]; default paper (the authors' rule)")
     parser.add_argument("--no-cache", action="store_true",
-                        help=f"do not read or write the cache ({CACHE_ENV})")
+                        help=f"do not read or write the cache ({SWEEP_CACHE_ENV})")
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument("--output", type=Path, default=None,
                         help="write the raw results as CSV")
@@ -955,7 +788,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         raw.to_csv(args.output, index=False)
         print(f"\nraw results written to {args.output}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,22 @@
+"""Code that serves one chapter each: ``llmonkeys.studies.<chapter>``.
+
+Not re-exported by :mod:`llmonkeys`: a chapter imports its study module
+explicitly (``from llmonkeys.studies import forecasting as study``). Each
+module's docstring names the chapter it is defined for. Code that two
+chapters need belongs in the core modules instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+#: The study modules, one per chapter that needs one.
+__all__ = ["forecasting", "jailbreaking", "pythia_math"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import a study module on first use (``lm.studies.forecasting``)."""
+    if name in __all__:
+        return importlib.import_module(f"llmonkeys.studies.{name}")
+    raise AttributeError(f"module 'llmonkeys.studies' has no attribute {name!r}")

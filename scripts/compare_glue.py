@@ -1,0 +1,159 @@
+"""Record every chapter's glued values and compare two records.
+
+A restructure of the library must leave every number the book prints
+unchanged. This script executes each chapter of ``_toc.yml`` (converted
+to a temporary notebook, never into the repository), collects the
+outputs of ``myst_nb.glue`` (their ``text/plain`` and ``text/html``
+forms; figures by a hash of their PNG) and writes them as JSON. Two
+records are compared key by key.
+
+Usage::
+
+    # record the glue of a checkout (its lib/ first on the path)
+    python scripts/compare_glue.py record OUT.json [--root DIR] [stems]
+    # compare two records; exit status 1 when a value differs
+    python scripts/compare_glue.py diff BEFORE.json AFTER.json
+
+To record the baseline of another commit, export it
+(``git archive <commit> | tar -x -C /tmp/base``) and pass
+``--root /tmp/base``: its ``lib`` then comes first on ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "application/papermill.record/"
+
+
+def chapters(root: Path) -> list[Path]:
+    """Return the chapters with code listed in ``root/_toc.yml``."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    stems: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                stems.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    paths = [root / f"{s}.md" for s in stems]
+    return [p for p in paths if p.exists() and "{code-cell}" in p.read_text()]
+
+
+def glued(nb: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
+    """Return ``{key: {mime: value}}`` for every glue output of ``nb``."""
+    out: dict[str, dict[str, str]] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if not scrap:
+                continue
+            data = {
+                mime.removeprefix(PREFIX): value
+                for mime, value in output.get("data", {}).items()
+            }
+            record: dict[str, str] = {}
+            for mime in ("text/plain", "text/html", "text/latex"):
+                if mime in data:
+                    record[mime] = data[mime]
+            if "image/png" in data:
+                png = data["image/png"].encode()
+                record["image/png"] = hashlib.sha256(png).hexdigest()[:16]
+                record.pop("text/plain", None)  # "<Figure size ...>"
+            out[scrap["name"]] = record
+    return out
+
+
+def record(root: Path, stems: set[str], target: Path) -> None:
+    """Execute the chapters of ``root`` and write their glue to ``target``."""
+    env_path = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(root / "lib"), env_path) if p
+    )
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    if target.exists():
+        result = json.loads(target.read_text())
+    for md in chapters(root):
+        if stems and md.stem not in stems:
+            continue
+        start = time.time()
+        nb = jupytext.read(md)
+        with tempfile.TemporaryDirectory(prefix="llmonkeys-glue-") as tmp:
+            client = NotebookClient(
+                nb, timeout=1800, kernel_name="python3",
+                resources={"metadata": {"path": tmp}},
+            )
+            client.execute()
+        result[md.stem] = glued(nb)
+        target.write_text(json.dumps(result, indent=1, sort_keys=True))
+        print(f"{md.stem}: {len(result[md.stem])} glued values "
+              f"({time.time() - start:.0f} s)", flush=True)
+
+
+def diff(before: Path, after: Path) -> int:
+    """Print the differences between two records; return their count."""
+    a = json.loads(before.read_text())
+    b = json.loads(after.read_text())
+    changes = 0
+    total = 0
+    for chapter in sorted(set(a) | set(b)):
+        ka, kb = a.get(chapter, {}), b.get(chapter, {})
+        for key in sorted(set(ka) | set(kb)):
+            total += 1
+            if key not in kb:
+                print(f"{chapter}/{key}: removed")
+            elif key not in ka:
+                print(f"{chapter}/{key}: added")
+            elif ka[key] != kb[key]:
+                for mime in sorted(set(ka[key]) | set(kb[key])):
+                    va, vb = ka[key].get(mime), kb[key].get(mime)
+                    if va != vb:
+                        print(f"{chapter}/{key} [{mime}]:\n  before: "
+                              f"{str(va)[:300]!r}\n  after:  {str(vb)[:300]!r}")
+            else:
+                continue
+            changes += 1
+    print(f"{total} glued values in {len(set(a) | set(b))} chapters; "
+          f"{changes} differ")
+    return changes
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("record", help="execute chapters, write their glue")
+    rec.add_argument("output", type=Path)
+    rec.add_argument("--root", type=Path, default=ROOT)
+    rec.add_argument("stems", nargs="*")
+    dif = sub.add_parser("diff", help="compare two records")
+    dif.add_argument("before", type=Path)
+    dif.add_argument("after", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "record":
+        record(args.root.resolve(), set(args.stems), args.output)
+        return 0
+    return 1 if diff(args.before, args.after) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
