@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import sys
 import time
+from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -45,6 +47,9 @@ from llmonkeys.distributions import (
 )
 from timing import best_time
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from reference import mp_log_beta_integral_quad  # noqa: E402
+
 DPS = 30
 SHAPES = (0.01, 0.1, 1.0, 10.0, 100.0)
 SCALES = (0.01, 0.3, 0.9, 1.0)
@@ -56,44 +61,6 @@ N_ATTEMPTS = 10_000
 # --------------------------------------------------------------------------
 # mpmath references
 # --------------------------------------------------------------------------
-
-
-def _logit_parts(u):
-    if u > 0:
-        lx = -mpmath.log1p(mpmath.exp(-u))
-    else:
-        lx = u - mpmath.log1p(mpmath.exp(u))
-    return lx, lx - u
-
-
-def mp_log_beta_integral_quad(a, b, m, s):
-    """log int_0^1 x^(a-1) (1-x)^(b-1) (1-sx)^m dx by mpmath.quad.
-
-    In u = logit(x), split at the mode (closed form) +- w 4^j until the
-    log-integrand is 100 below its peak, and at the features u = -3, 0, 3.
-    """
-    a, b, m, s = (mpmath.mpf(v) for v in (a, b, m, s))
-    big_a = s * (a + b + m)
-    big_b = a + b + s * (a + m)
-    x = 2 * a / (big_b + mpmath.sqrt(big_b**2 - 4 * big_a * a))
-    u0 = mpmath.log(x) - mpmath.log1p(-x)
-    curvature = x * (b + m * s * (1 - x) ** 2 / (1 - s * x) ** 2)
-    width = min(1, 1 / mpmath.sqrt(curvature))
-
-    def psi(u):
-        lx, ly = _logit_parts(u)
-        return a * lx + b * ly + m * mpmath.log1p(-s * mpmath.exp(lx))
-
-    f0 = psi(u0)
-    pts = {u0, mpmath.mpf(-3), mpmath.mpf(0), mpmath.mpf(3)}
-    for sign in (-1, 1):
-        for j in range(40):
-            p = u0 + sign * width * mpmath.mpf(4) ** j
-            pts.add(p)
-            if psi(p) < f0 - 100:
-                break
-    pts = sorted(pts)
-    return f0 + mpmath.log(mpmath.quad(lambda u: mpmath.exp(psi(u) - f0), pts))
 
 
 def mp_log_failure_rate(alpha: float, beta: float, s: float, k: float):

@@ -14,13 +14,17 @@ seeded sample of (n <= 1e6, c, k).
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
-import mpmath
 import numpy as np
 
 from llmonkeys import SEED, datasets, pass_at_k
 from llmonkeys.datasets import DataFileError, cache_dir
 from timing import best_time
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from reference import mpmath_pass_at_k  # noqa: E402
 
 N_ATTEMPTS = 10_000
 N_PROBLEMS = 128
@@ -41,25 +45,6 @@ def reference_grid(n: np.ndarray, c: np.ndarray, k: np.ndarray) -> np.ndarray:
         for j in range(k.size):
             out[i, j] = pass_at_k_reference(int(n[i]), int(c[i]), int(k[j]))
     return out
-
-
-def mpmath_pass_at_k(n: int, c: int, k: int) -> float:
-    """pass@k from log-gamma differences at 50 significant digits (mpmath).
-
-    Exact cases (c = 0: 0; n - c < k: 1) are returned exactly.
-    """
-    if c == 0:
-        return 0.0
-    if n - c < k:
-        return 1.0
-    with mpmath.workdps(50):
-        log_ratio = (
-            mpmath.loggamma(n - c + 1)
-            + mpmath.loggamma(n - k + 1)
-            - mpmath.loggamma(n + 1)
-            - mpmath.loggamma(n - c - k + 1)
-        )
-        return float(-mpmath.expm1(log_ratio))
 
 
 def load_grid(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, str]:

@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -33,9 +34,13 @@ from pathlib import Path
 import jupytext
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "application/papermill.record/"
+#: Keys of wall-clock timings (they vary from run to run and machine to
+#: machine): reported, not counted as differences.
+VOLATILE = re.compile(r"(_ms|_seconds|seconds_|_speedup|speedup_)")
 
 
 def chapters(root: Path) -> list[Path]:
@@ -84,13 +89,14 @@ def glued(nb: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
     return out
 
 
-def record(root: Path, stems: set[str], target: Path) -> None:
-    """Execute the chapters of ``root`` and write their glue to ``target``."""
+def record(root: Path, stems: set[str], target: Path) -> list[str]:
+    """Execute the chapters of ``root``, write their glue; return failures."""
     env_path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(root / "lib"), env_path) if p
     )
     result: dict[str, dict[str, dict[str, str]]] = {}
+    failed: list[str] = []
     if target.exists():
         result = json.loads(target.read_text())
     for md in chapters(root):
@@ -103,11 +109,17 @@ def record(root: Path, stems: set[str], target: Path) -> None:
                 nb, timeout=1800, kernel_name="python3",
                 resources={"metadata": {"path": tmp}},
             )
-            client.execute()
+            try:
+                client.execute()
+            except CellExecutionError as err:
+                failed.append(md.stem)
+                print(f"{md.stem}: FAILED\n{str(err)[:2000]}", flush=True)
+                continue
         result[md.stem] = glued(nb)
         target.write_text(json.dumps(result, indent=1, sort_keys=True))
         print(f"{md.stem}: {len(result[md.stem])} glued values "
               f"({time.time() - start:.0f} s)", flush=True)
+    return failed
 
 
 def diff(before: Path, after: Path) -> int:
@@ -116,14 +128,21 @@ def diff(before: Path, after: Path) -> int:
     b = json.loads(after.read_text())
     changes = 0
     total = 0
-    for chapter in sorted(set(a) | set(b)):
-        ka, kb = a.get(chapter, {}), b.get(chapter, {})
+    for chapter in sorted(set(a) ^ set(b)):
+        print(f"{chapter}: recorded in {'before' if chapter in a else 'after'} only")
+        changes += 1
+    for chapter in sorted(set(a) & set(b)):
+        ka, kb = a[chapter], b[chapter]
         for key in sorted(set(ka) | set(kb)):
             total += 1
             if key not in kb:
                 print(f"{chapter}/{key}: removed")
             elif key not in ka:
                 print(f"{chapter}/{key}: added")
+            elif ka[key] != kb[key] and VOLATILE.search(f"_{key}_"):
+                print(f"{chapter}/{key}: a timing, {ka[key].get('text/plain')} -> "
+                      f"{kb[key].get('text/plain')} (not counted)")
+                continue
             elif ka[key] != kb[key]:
                 for mime in sorted(set(ka[key]) | set(kb[key])):
                     va, vb = ka[key].get(mime), kb[key].get(mime)
@@ -133,8 +152,8 @@ def diff(before: Path, after: Path) -> int:
             else:
                 continue
             changes += 1
-    print(f"{total} glued values in {len(set(a) | set(b))} chapters; "
-          f"{changes} differ")
+    print(f"{total} glued values in {len(set(a) & set(b))} chapters recorded "
+          f"in both; {changes} differences")
     return changes
 
 
@@ -150,8 +169,8 @@ def main(argv: list[str]) -> int:
     dif.add_argument("after", type=Path)
     args = parser.parse_args(argv)
     if args.command == "record":
-        record(args.root.resolve(), set(args.stems), args.output)
-        return 0
+        failed = record(args.root.resolve(), set(args.stems), args.output)
+        return 1 if failed else 0
     return 1 if diff(args.before, args.after) else 0
 
 

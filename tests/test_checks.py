@@ -155,7 +155,7 @@ def test_zero_count_check_errors(beta_sample):
         checks._stopped_zero_count(None, n, c, 800, rng=0)
 
 
-def test_zero_count_table_skips_mixtures(beta_sample):
+def test_stopping_aware_zero_count_check_skips_mixtures(beta_sample):
     _, n, c, fit = beta_sample
     counts = pd.DataFrame({"model": "A", "n": n, "c": c})
     mix = fits.fit_beta_binomial_mixture(n, c)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
-import mpmath
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,6 +24,7 @@ from llmonkeys.estimators import (
     pass_at_k,
     pass_at_k_curve,
 )
+from reference import exact_pass_at_k, mpmath_pass_at_k
 
 SETTINGS = settings(max_examples=100, deadline=None)
 RTOL = 1e-12
@@ -34,40 +33,6 @@ RTOL = 1e-12
 # --------------------------------------------------------------------------
 # Reference values
 # --------------------------------------------------------------------------
-
-
-def exact_pass_at_k(n: int, c: int, k: int) -> float:
-    """Exact rational 1 - C(n-c, k) / C(n, k), rounded once to float.
-
-    Method: integer binomials (math.comb) and fractions.Fraction, so the
-    only error is the final correct rounding to float64.
-    """
-    return float(1 - Fraction(math.comb(n - c, k), math.comb(n, k)))
-
-
-def mpmath_pass_at_k(n: int, c: int, k: int) -> float:
-    """Reference pass@k from mpmath at 50 significant digits.
-
-    Method: L = lnG(n-c+1) + lnG(n-k+1) - lnG(n+1) - lnG(n-c-k+1) with
-    mpmath.loggamma at mp.dps = 50, then pass@k = -expm1(L). For n <= 1e6
-    the loggamma values are below 1.4e7 in size, so the difference keeps
-    about 50 - 8 = 42 significant digits: far beyond float64. The exact
-    cases c = 0 (answer 0) and n - c < k (answer 1) are returned exactly,
-    so no relative error is ever taken against a value that is only ~0 by
-    rounding.
-    """
-    if c == 0:
-        return 0.0
-    if n - c < k:
-        return 1.0
-    with mpmath.workdps(50):
-        log_ratio = (
-            mpmath.loggamma(n - c + 1)
-            + mpmath.loggamma(n - k + 1)
-            - mpmath.loggamma(n + 1)
-            - mpmath.loggamma(n - c - k + 1)
-        )
-        return float(-mpmath.expm1(log_ratio))
 
 
 def product_pass_at_k(n: int, c: int, k: int) -> float:
@@ -302,7 +267,8 @@ def test_k_above_n_default_raises():
 
 
 def test_k_above_n_bad_option():
-    with pytest.raises(ValueError, match=r"k_above_n must be 'raise' or"):
+    with pytest.raises(ValueError,
+                       match=r"k_above_n must be one of 'raise', 'success-seen'"):
         pass_at_k(10, 5, 2, k_above_n="clip")
 
 
@@ -461,15 +427,28 @@ def test_fit_noisy_r_squared_below_one():
     assert fit.log_residual_std > 0
 
 
+def test_fit_drops_unusable_points_and_counts_them():
+    k = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    y = 3.0 * k**-0.5
+    full = fit_power_law(k, y)
+    assert full.n_dropped == 0 and full.n_points == 5
+    bad = y.copy()
+    bad[[1, 4]] = [0.0, np.nan]
+    fit = fit_power_law(k, bad)
+    assert fit.n_points == 3 and fit.n_dropped == 2 and fit.k_max == 8.0
+    assert fit.exponent == pytest.approx(0.5) and fit.prefactor == pytest.approx(3.0)
+    # Points outside the k range are not counted as dropped.
+    assert fit_power_law(k, bad, k_max=4.0).n_dropped == 1
+
+
 @pytest.mark.parametrize(
     ("k", "y", "kwargs", "match"),
     [
         ([1.0], [1.0], {}, r"at least two distinct k.*got 1"),
         ([2.0, 2.0, 2.0], [1.0, 1.0, 1.0], {}, r"at least two distinct k"),
         ([1.0, 2.0, 3.0], [1.0, 1.0, 1.0], {"k_min": 2.5}, r"at least two distinct"),
-        ([1.0, 2.0, 3.0], [1.0, 0.0, 1.0], {}, r"y must be > 0 in the fit range"),
-        ([1.0, 2.0, 3.0], [1.0, -1.0, 1.0], {}, r"y must be > 0 in the fit range"),
-        ([1.0, 2.0, 3.0], [1.0, np.nan, 1.0], {}, r"y must be finite"),
+        ([1.0, 2.0, 3.0], [1.0, 0.0, -1.0], {}, r"at least two.*\(2 points with y"),
+        ([1.0, 2.0, 3.0], [np.inf, np.nan, 1.0], {}, r"positive, finite y"),
         ([1.0, np.inf, 3.0], [1.0, 1.0, 1.0], {}, r"k must be finite"),
         ([1.0, 2.0, 3.0], [1.0, 1.0], {}, r"1-D arrays of equal length.*\(3,\)"),
         ([[1.0, 2.0]], [[1.0, 1.0]], {}, r"1-D arrays of equal length"),

@@ -99,7 +99,7 @@ def test_bootstrap_exponents_rejects_bad_options(counts):
     with pytest.raises(ValueError, match="no entry"):
         exponents.bootstrap_exponents(counts, methods=["least-squares"],
                                n_boot={"tail-index": 3}, seed=0)
-    with pytest.raises(ValueError, match="seed"):
+    with pytest.raises(TypeError, match="seed must be"):
         exponents.bootstrap_exponents(counts, methods=["least-squares"], seed="x")
 
 

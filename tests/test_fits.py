@@ -79,13 +79,13 @@ def test_fit_families_accepts_a_single_family_name(counts):
 
 
 @pytest.mark.parametrize("family", fits.FAMILIES)
-def test_fit_logpmf_is_a_distribution(fitted, family):
+def test_fitted_binomial_logpmf_is_a_distribution(fitted, family):
     fit = fitted[1][("M0", family)]
     total = np.exp(fit.distribution.binomial_logpmf(np.arange(401), 400)).sum()
     assert total == pytest.approx(1.0, abs=1e-8)
 
 
-def test_fit_logpmf_of_mixture_is_weighted_sum(fitted):
+def test_mixture_binomial_logpmf_is_weighted_sum(fitted):
     mix = fitted[1][("M0", "beta-mixture")]
     c = np.array([0, 3, 40, 400])
     direct = sum(w * np.exp(comp.binomial_logpmf(c, 400))
@@ -95,7 +95,7 @@ def test_fit_logpmf_of_mixture_is_weighted_sum(fitted):
 
 
 @pytest.mark.parametrize("family", fits.FAMILIES)
-def test_fit_pdf_integrates_to_one(fitted, family):
+def test_fitted_pdf_integrates_to_one(fitted, family):
     fit = fitted[1][("M1", family)]
     # Integrate p f(p) over u = log p, where it is smooth and finite; the
     # mass below 1e-40 is below 1e-10 for these tail indices.
@@ -105,7 +105,7 @@ def test_fit_pdf_integrates_to_one(fitted, family):
     assert mass == pytest.approx(1.0, abs=2e-3)
 
 
-def test_sample_fit_shapes_and_mixture_weights(fitted):
+def test_fitted_law_samples_shapes_and_mixture_weights(fitted):
     rng = np.random.default_rng(5)
     beta = fitted[1][("M0", "scaled-beta")]
     draws = beta.distribution.sample((4, 3), rng)
@@ -312,7 +312,7 @@ def test_mixture_recovers_two_components():
     assert mix.exponent == mix.alphas[0]
     assert mix.aic < single.aic
     k = np.array([1, 10, 100])
-    curve = mix.neg_log_pass_at_k(k)
+    curve = mix.distribution.neg_log_pass_at_k(k)
     assert np.all(np.diff(curve) < 0) and np.all(curve > 0)
     prefactor, exponent = mix.asymptotic()
     assert exponent == mix.exponent and prefactor > 0

@@ -8,7 +8,7 @@ import pytest
 from llmonkeys import report
 
 
-def test_exponent_summary():
+def test_interval_table_of_exponents_with_reference():
     table = pd.DataFrame({
         "model": ["A", "A", "B", "B"],
         "method": ["least-squares", "tail-index"] * 2,
@@ -25,3 +25,34 @@ def test_exponent_summary():
     with pytest.raises(ValueError, match="columns"):
         report.interval_table(table.drop(columns="low"), value="estimate",
                               index="model", columns="method")
+
+
+def test_interval_table_layout():
+    s = pd.DataFrame({"method": ["b", "a", "b", "a"], "budget": [10, 10, 30, 30],
+                      "mean": [0.5, 0.25, 0.125, 1.0], "low": [0.4, 0.2, 0.1, 0.9],
+                      "high": [0.6, 0.3, 0.2, 1.1]})
+    t = report.interval_table(s, value="mean", digits=1)
+    assert list(t.columns) == [10, 30] and t.index.name == "method"
+    assert t.loc["b", 30] == "0.1 [0.1, 0.2]"
+    with pytest.raises(TypeError, match="digits"):
+        report.interval_table(s, value="mean", digits=1.5)
+    with pytest.raises(ValueError, match="digits"):
+        report.interval_table(s, value="mean", digits=-1)
+
+
+def test_paired_differences():
+    f = pd.DataFrame({
+        "model": ["m"] * 6, "replicate": [0, 0, 0, 1, 1, 1],
+        "method": ["ref", "x", "y"] * 2,
+        "v": [1.0, 1.5, 0.5, 2.0, 2.0, float("nan")],
+    })
+    d = report.paired_differences(f, value="v", reference="ref",
+                                  units=["model", "replicate"])
+    assert d.columns.tolist() == ["model", "replicate", "method", "difference"]
+    assert d["method"].tolist() == ["x", "x", "y", "y"]
+    assert d["difference"].tolist()[:3] == [0.5, 0.0, -0.5]
+    assert pd.isna(d["difference"].iloc[3])
+    with pytest.raises(ValueError, match="not among the methods"):
+        report.paired_differences(f, value="v", reference="z", units=["model"])
+    with pytest.raises(ValueError, match="no columns"):
+        report.paired_differences(f, value="w", reference="ref", units=["model"])

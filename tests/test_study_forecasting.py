@@ -207,8 +207,8 @@ def test_cli_backtest(counts, monkeypatch, capsys, tmp_path):
 
 
 def test_cli_synthetic_subprocess(tmp_path):
-    cmd = [sys.executable, "-m", "llmonkeys.experiments", "synthetic", "--seeds",
-           "1", "--budgets", "20", "--alphas", "0.3", "--problems", "32",
+    cmd = [sys.executable, "-m", "llmonkeys.studies.forecasting", "synthetic",
+           "--seeds", "1", "--budgets", "20", "--alphas", "0.3", "--problems", "32",
            "--methods", "least-squares", "distributional", "--n-jobs", "1",
            "--scale", "paper", "--output", str(tmp_path / "syn.csv")]
     run = subprocess.run(cmd, capture_output=True, text=True, check=False,

@@ -19,7 +19,6 @@ from llmonkeys._special import binomial_sum_window, log_beta_integral_sum
 __all__ = [
 ]
 
-
 # The 21-point Gauss-Kronrod rule and its embedded 10-point Gauss rule on
 # [-1, 1] (QUADPACK's dqk21): abscissae >= 0 and their weights.
 _XK_HALF = np.array(
@@ -38,7 +37,6 @@ _XK_HALF = np.array(
     ]
 )
 
-
 _WK_HALF = np.array(
     [
         0.149445554002916905664936468389821,
@@ -55,7 +53,6 @@ _WK_HALF = np.array(
     ]
 )
 
-
 # Weights of the Gauss nodes, which are _XK_HALF[1::2].
 _WG_HALF = np.array(
     [
@@ -67,52 +64,41 @@ _WG_HALF = np.array(
     ]
 )
 
-
 _GK_NODES = np.concatenate([-_XK_HALF[:0:-1], _XK_HALF])
-
 
 _GK_WEIGHTS = np.concatenate([_WK_HALF[:0:-1], _WK_HALF])
 
-
 _G_WEIGHTS = np.zeros(21)
+_G_WEIGHTS[10 + np.arange(1, 11, 2)] = _WG_HALF
+_G_WEIGHTS[10 - np.arange(1, 11, 2)] = _WG_HALF
 
 
 # The integrand is integrated out to where it is e^-_DROP below its peak.
 _DROP = 50.0
 
-
 # Ladder searching for that point: offsets h * _LADDER_RATIO**j from the mode.
 _LADDER_RATIO = 4.0
 
-
 _LADDER_STEPS = 18
-
 
 _STEPS = _LADDER_RATIO ** np.arange(_LADDER_STEPS)
 
-
 _LADDER = np.concatenate([-_STEPS, _STEPS])
-
 
 # Largest grading scale h of the logarithmic map (features of the
 # integrand in the logit variable are about one unit wide).
 _MAX_SCALE = 1.0
-
 
 # Initial panels per side of the mode, relative tolerance of a panel
 # (|Kronrod - Gauss| against the running total), and limits of the
 # adaptive bisection.
 _PANELS = 4
 
-
 _PANEL_TOL = 1e-11
-
 
 _MAX_ROUNDS = 60
 
-
 _MAX_INTERVALS = 2_000_000
-
 
 # Cost model choosing between the finite sum of a whole-number m
 # (llmonkeys._special.log_beta_integral_sum) and the quadrature, in units
@@ -120,7 +106,6 @@ _MAX_INTERVALS = 2_000_000
 # quadrature costs about as much as 600 terms, and a call of the
 # quadrature another 14,000 terms of fixed cost (about 0.35 ms).
 _SUM_TERMS_PER_PROBLEM = 600
-
 
 _SUM_TERMS_PER_QUADRATURE_CALL = 14_000
 

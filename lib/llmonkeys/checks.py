@@ -597,8 +597,7 @@ def slope_growth_table(
             fits[name], len(sub), k, y, gen, sims, batch_size, max_attempts,
             low, high)})
     table = pd.DataFrame(rows)
-    if isinstance(counts["model"].dtype, pd.CategoricalDtype):
-        table["model"] = table["model"].astype(counts["model"].dtype)
+    in_model_order(table, counts)
     return table
 
 
@@ -771,8 +770,7 @@ def _stopped_zero_counts(
                      "low": chk.low, "high": chk.high, "p_value": chk.p_value,
                      "plug_in_p_value": chk.plug_in_p_value})
     table = pd.DataFrame(rows)
-    if isinstance(counts["model"].dtype, pd.CategoricalDtype):
-        table["model"] = table["model"].astype(counts["model"].dtype)
+    in_model_order(table, counts)
     return table
 
 
@@ -899,6 +897,5 @@ def power_law_checklist(
         row["passes"] = row["screen_ok"] and row["growth_ok"]
         rows.append(row)
     table = pd.DataFrame(rows)
-    if isinstance(counts["model"].dtype, pd.CategoricalDtype):
-        table["model"] = table["model"].astype(counts["model"].dtype)
+    in_model_order(table, counts)
     return table

@@ -23,11 +23,13 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from llmonkeys._special import stirling_remainder
+from llmonkeys._tidy import check_tidy_counts, in_model_order
 from llmonkeys._validation import (
     as_count_array,
     as_float_array,
     broadcast,
     check_counts,
+    check_k_above_n,
 )
 
 __all__ = [
@@ -138,11 +140,7 @@ def _check_k_above_n(
     k_above_n: str,
 ) -> None:
     """Raise where ``k > n`` is not allowed by the ``k_above_n`` rule."""
-    if k_above_n not in ("raise", "success-seen"):
-        raise ValueError(
-            "k_above_n must be 'raise' or 'success-seen'; "
-            f"got {k_above_n!r}"
-        )
+    check_k_above_n(k_above_n)
     above = k_arr > n_arr
     if above.any():
         bad = above if k_above_n == "raise" else above & (c_arr == 0)
@@ -646,12 +644,6 @@ def local_log_slope(k: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     return -np.gradient(np.log(y_arr), np.log(k_arr))
 
 
-def _check_counts_frame(counts: pd.DataFrame) -> None:
-    missing = {"model", "n", "c"} - set(counts.columns)
-    if missing:
-        raise ValueError(
-            f"counts must have columns 'model', 'n', 'c'; missing {sorted(missing)}"
-        )
 
 
 def curves_by_model(
@@ -684,7 +676,7 @@ def curves_by_model(
     ValueError
         On missing columns or invalid counts.
     """
-    _check_counts_frame(counts)
+    check_tidy_counts(counts)
     k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1))
     frames = []
     for model, sub in counts.groupby("model", observed=True, sort=True):
@@ -692,8 +684,7 @@ def curves_by_model(
         frames.append(pd.DataFrame({"model": model, "k": k_arr, "pass_at_k": curve,
                                     "y": y}))
     out = pd.concat(frames, ignore_index=True)
-    if isinstance(counts["model"].dtype, pd.CategoricalDtype):
-        out["model"] = out["model"].astype(counts["model"].dtype)
+    in_model_order(out, counts)
     return out
 
 
@@ -739,6 +730,5 @@ def fit_power_laws_by_model(
           "r_squared": f.r_squared, "k_min": f.k_min, "k_max": f.k_max,
           "n_points": f.n_points} for m, f in fits.items()]
     )
-    if isinstance(curves["model"].dtype, pd.CategoricalDtype):
-        table["model"] = table["model"].astype(curves["model"].dtype)
+    in_model_order(table, curves)
     return table, fits

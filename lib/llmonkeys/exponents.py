@@ -31,8 +31,10 @@ from llmonkeys._tidy import (
 from llmonkeys._validation import (
     as_count_array,
     as_generator,
+    check_choice,
     check_confidence,
     check_int,
+    check_k_above_n,
     check_positive_scalar,
     check_problem_counts,
 )
@@ -66,13 +68,10 @@ __all__ = [
     "bootstrap_stopped_exponents",
 ]
 
-
 Method = Literal["least-squares", "distributional", "tail-index"]
-
 
 #: Exponent estimators of :func:`estimate_exponent`.
 METHODS: tuple[str, ...] = ("least-squares", "distributional", "tail-index")
-
 
 # Bootstrap surrogate: Chebyshev degree per axis, box half-width in
 # standard errors, interpolation tolerance (mean log-likelihood per
@@ -80,18 +79,13 @@ METHODS: tuple[str, ...] = ("least-squares", "distributional", "tail-index")
 # is refitted exactly, and smallest group of replicates worth a surrogate.
 _CHEB_DEGREES = (10, 16)
 
-
 _CHEB_RADIUS = 5.0
-
 
 _CHEB_TOL = 1e-6
 
-
 _CHEB_PROBES = 6
 
-
 _CHEB_EDGE = 0.9
-
 
 _SURROGATE_MIN_GROUP = 3
 
@@ -163,20 +157,8 @@ class ExponentEstimate:
     power_law: PowerLawFit | None = field(repr=False)
 
 
-def _check_method(method: object) -> str:
-    if method not in METHODS:
-        raise ValueError(
-            f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}"
-        )
-    return str(method)
 
 
-def _check_k_above_n(k_above_n: object) -> str:
-    if k_above_n not in ("raise", "success-seen"):
-        raise ValueError(
-            f"k_above_n must be 'raise' or 'success-seen'; got {k_above_n!r}"
-        )
-    return str(k_above_n)
 
 
 def _k_grid(
@@ -304,9 +286,9 @@ def estimate_exponent(
     >>> round(est.exponent, 1)
     0.3
     """
-    method = _check_method(method)
+    method = check_choice(method, "method", METHODS)
     family = _check_family(family)
-    k_above_n = _check_k_above_n(k_above_n)
+    k_above_n = check_k_above_n(k_above_n)
     n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _k_grid(k, n_arr, method, k_above_n)
     if method == "least-squares":
@@ -830,7 +812,7 @@ def bootstrap_exponent(
     >>> bool(boot.low < boot.estimate < boot.high)
     True
     """
-    method = _check_method(method)
+    method = check_choice(method, "method", METHODS)
     if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
         raise TypeError(f"n_boot must be an integer; got {type(n_boot).__name__}")
     if n_boot < 1:
@@ -854,7 +836,7 @@ def bootstrap_exponent(
         k_above_n=k_above_n,
     )
     n_arr, c_arr = check_problem_counts(n, c)
-    k_arr = _k_grid(k, n_arr, method, _check_k_above_n(k_above_n))
+    k_arr = _k_grid(k, n_arr, method, check_k_above_n(k_above_n))
     rng = np.random.default_rng(seed)
     weights = _boot_weights(rng, int(n_boot), n_arr.size)
 
@@ -991,7 +973,7 @@ def bootstrap_exponents(
     if isinstance(seed, np.random.Generator):
         base_seed = int(seed.integers(0, 2**63 - 1))
     else:
-        base_seed = int(as_generator(seed).bit_generator.seed_seq.entropy)
+        base_seed = int(as_generator(seed, "seed").bit_generator.seed_seq.entropy)
     rows, frames = [], []
     for model, n, c in groups_by_model(counts):
         for method in methods:
@@ -1096,8 +1078,7 @@ def method_differences(
             "low": float(lo), "high": float(hi), "n_pairs": int(d.size),
         })
     out = pd.DataFrame(rows)
-    if isinstance(table["model"].dtype, pd.CategoricalDtype):
-        out["model"] = out["model"].astype(table["model"].dtype)
+    in_model_order(out, table)
     return out
 
 
@@ -1161,7 +1142,7 @@ def bootstrap_stopped_exponents(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     r"""Bootstrapped exponents of every model of an early-stopped dataset.
 
-    :func:`llmonkeys.analysis.bootstrap_exponents` for each model, with
+    :func:`llmonkeys.exponents.bootstrap_exponents` for each model, with
     the least-squares curve taken over the budgets ``k <= max(n)`` of that
     model (with the success-seen rule for ``k > n_i``), and the fitted
     laws' curves over all of ``k``.
@@ -1186,13 +1167,13 @@ def bootstrap_stopped_exponents(
     Returns
     -------
     table, samples : pandas.DataFrame
-        As :func:`llmonkeys.analysis.bootstrap_exponents`, with the rows
+        As :func:`llmonkeys.exponents.bootstrap_exponents`, with the rows
         of all models.
 
     Raises
     ------
     ValueError
-        As :func:`llmonkeys.analysis.bootstrap_exponents`.
+        As :func:`llmonkeys.exponents.bootstrap_exponents`.
 
     Notes
     -----

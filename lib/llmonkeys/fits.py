@@ -134,9 +134,7 @@ __all__ = [
     "fitted_densities",
 ]
 
-
 Family = Literal["scaled-beta", "scaled-kumaraswamy"]
-
 
 #: Families of laws of success probabilities that can be fitted: the
 #: paper's scaled Beta and scaled Kumaraswamy laws (one law,
@@ -146,37 +144,28 @@ FAMILIES: tuple[str, ...] = ("scaled-beta", "scaled-kumaraswamy", "beta-mixture"
 # The families of a single scaled law (fit_scaled_*; DistributionFit).
 _SCALED_FAMILIES: tuple[str, ...] = FAMILIES[:2]
 
-
 # Bounds of the shape parameters, generous on purpose: a fit that ends on
 # one is reported as not converged rather than silently clipped.
 _LOG_SHAPE_MIN = math.log(1e-4)
 
-
 _LOG_SHAPE_MAX = math.log(1e6)
-
 
 # Bounds of log(scale): scale in [1e-6, 1].
 _LOG_SCALE_MIN = math.log(1e-6)
 
-
 _LOG_SCALE_MAX = 0.0
-
 
 # Bounds of the mixture's weight logits (weights of about 6e-6 .. 1).
 _WEIGHT_LOGIT_MAX = 12.0
 
-
 # Central-difference step in the (log) parameters.
 _FD_STEP = 1e-5
-
 
 # Value returned for non-finite objectives, so that line searches back off.
 _BAD = 1e10
 
-
 # Start grid of the shape parameters (alpha, beta) or (a, b).
 _START_ALPHA = (0.1, 0.6)
-
 
 _START_BETA = (1.0, 8.0, 64.0)
 

@@ -56,6 +56,7 @@ from llmonkeys._validation import (
     as_count_array,
     as_float_array,
     as_generator,
+    check_choice,
     check_counts,
     check_problem_counts,
 )
@@ -93,7 +94,6 @@ _TAIL_STARTS = np.log(
     np.array([(a, b) for a in (0.05, 0.2, 0.6) for b in (1.0, 10.0, 100.0, 1e3)])
 )
 
-
 # ---------------------------------------------------------------------------
 # Input handling
 # ---------------------------------------------------------------------------
@@ -107,13 +107,6 @@ def _check_k(k: ArrayLike) -> NDArray[np.float64]:
     return k_arr
 
 
-def _check_method(method: object) -> str:
-    if method not in FORECAST_METHODS:
-        raise ValueError(
-            f"method must be one of {', '.join(map(repr, FORECAST_METHODS))}; "
-            f"got {method!r}"
-        )
-    return str(method)
 
 
 def _pairs(
@@ -597,7 +590,7 @@ def forecast_all(
     k_arr = _check_k(k)
     chosen = FORECAST_METHODS if methods is None else tuple(methods)
     for m in chosen:
-        _check_method(m)
+        check_choice(m, "method", FORECAST_METHODS)
     scale_kw = _scale_options(scale)
     k_flat = k_arr.ravel()
     needs = {need for m in chosen for need in _NEEDS[m]}
@@ -793,7 +786,7 @@ def forecast_neg_log_pass_at_k(
     >>> bool(abs(y / law.neg_log_pass_at_k(10_000) - 1) < 0.2)
     True
     """
-    method = _check_method(method)
+    method = check_choice(method, "method", FORECAST_METHODS)
     out = forecast_all(n, c, k, methods=(method,), scale=scale)
     if method in out.errors:
         raise ValueError(

@@ -613,12 +613,12 @@ def plot_success_histograms(
     densities : pandas.DataFrame, optional
         Fitted densities with columns ``model``, ``family``, ``p`` and
         ``per_decade`` (expected problems per decade of ``p``), as from
-        :func:`llmonkeys.analysis.fitted_densities`; drawn as expected
+        :func:`llmonkeys.fits.fitted_densities`; drawn as expected
         counts per bin over the range of the histogram.
     zeros : pandas.DataFrame, optional
         Columns ``model``, ``family``, ``expected``: the expected number
         of problems with ``c = 0`` under each fit (as from
-        :func:`llmonkeys.analysis.zero_count_check`), drawn as markers on
+        :func:`llmonkeys.checks.zero_count_check`), drawn as markers on
         the ``c = 0`` bar.
     bins_per_decade : int, default 4
         Histogram bins per factor of 10.
@@ -699,7 +699,7 @@ def plot_fitted_curves(
         :func:`llmonkeys.estimators.curves_by_model`.
     fitted : pandas.DataFrame
         Exact curves of the fits, columns ``model``, ``family``, ``k``,
-        ``y``, as from :func:`llmonkeys.analysis.fitted_curves`.
+        ``y``, as from :func:`llmonkeys.fits.fitted_curves`.
     ncols : int, default 4
         Panels per row.
     axes : sequence of matplotlib.axes.Axes, optional
@@ -752,12 +752,12 @@ def plot_exponent_trend(
     ----------
     table : pandas.DataFrame
         Columns ``model``, ``method``, ``estimate``, ``low``, ``high``, as
-        from :func:`llmonkeys.analysis.bootstrap_exponents`.
+        from :func:`llmonkeys.exponents.bootstrap_exponents`.
     covariate : mapping of str to float
         Model to covariate (e.g. parameter count), drawn on a log axis.
     trends : mapping of str to TrendFit, optional
         Method to a fitted line in ``log10`` of the covariate (as from
-        :func:`llmonkeys.analysis.exponent_trends`), drawn dashed.
+        :func:`llmonkeys.studies.pythia_math.exponent_trends`), drawn dashed.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure by default.
     xlabel, ylabel : str, optional
@@ -816,7 +816,7 @@ def plot_curves_against_truth(
     ----------
     curves : pandas.DataFrame
         Long format with columns ``curve``, ``k``, ``y``, as in
-        :class:`llmonkeys.diagnostics.EarlyStoppingStudy`; non-positive
+        :class:`llmonkeys.studies.jailbreaking.EarlyStoppingStudy`; non-positive
         or infinite values are not drawn.
     reference : str, default "true"
         Name of the reference curve.
@@ -898,7 +898,7 @@ def plot_decade_slopes(
     ----------
     table : pandas.DataFrame
         Columns ``model``, ``k_low``, ``k_high`` and ``slope``, as
-        :func:`llmonkeys.diagnostics.decade_slopes` for each model.
+        :func:`llmonkeys.checks.decade_slopes` for each model.
     highlight : str, optional
         A model drawn thick and black; the others thin and coloured.
     ax : matplotlib.axes.Axes, optional

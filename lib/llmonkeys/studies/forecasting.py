@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from llmonkeys._tidy import in_model_order
 from llmonkeys._validation import (
     as_count_array,
     check_confidence,
@@ -71,38 +72,29 @@ __all__ = [
     "main",
 ]
 
-
 #: Budgets (attempts kept per problem) of the backtest.
 BACKTEST_BUDGETS: tuple[int, ...] = (10, 30, 100, 300, 1000)
-
 
 #: Largest budget forecast by the backtest (the attempts of the data).
 BACKTEST_K_MAX = 10_000
 
-
 #: Tail indices of the synthetic laws.
 SYNTHETIC_ALPHAS: tuple[float, ...] = (0.15, 0.3, 0.6)
-
 
 #: Second shape parameter of the synthetic laws.
 SYNTHETIC_BETA = 3.0
 
-
 #: Scale (largest success probability) of the synthetic laws.
 SYNTHETIC_SCALE = 0.3
-
 
 #: Numbers of problems of the synthetic benchmarks.
 SYNTHETIC_PROBLEMS: tuple[int, ...] = (32, 128, 512)
 
-
 #: Attempts per problem (budgets) of the synthetic benchmarks.
 SYNTHETIC_ATTEMPTS: tuple[int, ...] = (10, 100, 1000)
 
-
 #: Forecast horizons, as multiples of the budget.
 SYNTHETIC_HORIZONS: tuple[int, ...] = (10, 100, 1000)
-
 
 #: Methods of the backtest: all but ``"tail-index"``, whose asymptotic
 #: power law is no forecast at budgets before the asymptote (it is off by
@@ -111,7 +103,6 @@ SYNTHETIC_HORIZONS: tuple[int, ...] = (10, 100, 1000)
 BACKTEST_METHODS: tuple[str, ...] = tuple(
     m for m in FORECAST_METHODS if m != "tail-index"
 )
-
 
 #: Exponent estimators compared by the synthetic study.
 
@@ -495,8 +486,7 @@ def backtest(
     df = run_tasks(_backtest_task, tasks, n_jobs=n_jobs, cache=cache,
               progress=progress, desc="backtest")
     df["rel_error"] = _rel_error(df["forecast"].to_numpy(), df["truth"].to_numpy())
-    if isinstance(counts["model"].dtype, pd.CategoricalDtype):
-        df["model"] = df["model"].astype(counts["model"].dtype)
+    in_model_order(df, counts)
     df["method"] = pd.Categorical(df["method"], categories=chosen, ordered=True)
     return df
 
@@ -712,7 +702,7 @@ def summarize_synthetic(
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m llmonkeys.experiments",
+        prog="python -m llmonkeys.studies.forecasting",
         description="Run the forecasting sweeps of the book at any size.",
     )
     parser.add_argument("study", choices=("synthetic", "backtest"))
@@ -788,3 +778,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raw.to_csv(args.output, index=False)
         print(f"\nraw results written to {args.output}")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
