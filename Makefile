@@ -34,6 +34,7 @@ data: venv
 
 lint: venv
 	$(VENV)/bin/ruff check lib tests benchmarks scripts
+	$(PY) scripts/lint_chapters.py
 
 unit: venv
 	$(VENV)/bin/pytest tests

@@ -13,8 +13,9 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose
 from scipy.integrate import quad
 from scipy.special import betaln, gamma
-from scipy.stats import betabinom
+from scipy.stats import betabinom, binom
 
+import reference
 from llmonkeys import _beta_integral
 from llmonkeys.distributions import (
     BetaLogTail,
@@ -723,3 +724,52 @@ def test_asymptote_evaluate_errors():
         PowerLawAsymptote(1.0, 0.5).evaluate(0.0)
     with pytest.raises(ValueError, match="k must be > 1"):
         LogCorrectedAsymptote(1.0, 0.5, 1.0).evaluate([1.0, 10.0])
+
+
+# --------------------------------------------------------------------------
+# The exact forms of the chapter on heavy tails, against references
+# --------------------------------------------------------------------------
+
+
+def test_beta_failure_rate_is_the_beta_ratio():
+    # eq-beta-failure: E[(1-p)^k] = B(a, b + k) / B(a, b), mpmath at 50 digits.
+    law = ScaledBeta(1.5, 3.0)
+    k = np.array([1, 3, 10, 100, 1000, 10**4, 10**5, 10**6])
+    ref = [reference.beta_ratio_failure_rate(kk, 1.5, 3.0) for kk in k]
+    assert_allclose(law.failure_rate(k), ref, rtol=1e-12)
+
+
+def test_scaled_beta_failure_rate_is_the_terminating_2f1():
+    # eq-scaled-beta-failure: 2F1(-k, a; a + b; s), mpmath at 50 digits.
+    law = ScaledBeta(0.5, 2.0, scale=0.5)
+    k = np.arange(1, 21)
+    ref = [reference.scaled_beta_failure_rate(kk, 0.5, 2.0, 0.5) for kk in k]
+    assert_allclose(law.failure_rate(k), ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 7, 60])
+def test_scaled_beta_failure_rate_is_the_positive_binomial_sum(k):
+    # eq-scaled-beta-positive: sum_j Binom(j; k, s) B(a, b + j) / B(a, b),
+    # a sum of positive terms (no cancellation), against mpmath's 2F1.
+    law = ScaledBeta(0.5, 2.0, scale=0.5)
+    j = np.arange(k + 1)
+    positive = np.sum(binom.pmf(j, k, 0.5)
+                      * np.exp(betaln(0.5, 2.0 + j) - betaln(0.5, 2.0)))
+    assert_allclose(law.failure_rate(k), positive, rtol=1e-12)
+    assert_allclose(positive, reference.scaled_beta_failure_rate(k, 0.5, 2.0, 0.5),
+                    rtol=1e-12)
+
+
+@pytest.mark.parametrize("k", [10.0, 1e3, 1e5])
+def test_scaled_kumaraswamy_failure_rate_against_quadrature(k):
+    # E[(1 - s X)^k], X ~ Kumaraswamy(0.7, 3), s = 0.4, by mpmath.quad.
+    law = ScaledKumaraswamy(0.7, 3.0, scale=0.4)
+    ref = reference.kumaraswamy_failure_rate(k, 0.7, 3.0, 0.4)
+    assert_allclose(law.failure_rate(k), ref, rtol=1e-9)
+
+
+def test_uniform_interval_failure_rate_closed_form():
+    # E[(1-p)^k] for p ~ U[0.2, 1] is 0.8^(k+1) / (0.8 (k + 1)) exactly.
+    k = np.array([1, 3, 10, 100, 1000])
+    law = UniformInterval(0.2, 1.0)
+    assert_allclose(law.failure_rate(k), 0.8**k / (k + 1), rtol=1e-12)
