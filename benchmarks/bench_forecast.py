@@ -56,8 +56,9 @@ def main() -> None:
     print(f"posterior predictive: vectorised {t_fast:.3f} s, loop {t_slow:.3f} s "
           f"(x{t_slow / t_fast:.0f}), max relative difference {err:.1e}")
 
-    grid = {"alphas": (0.3,), "n_problems": (128,), "n_attempts": (100,),
-            "n_seeds": 8, "cache": False}
+    grid = {"alphas": (0.3,), "beta": 3.0, "scale": 0.3, "n_problems": (128,),
+            "n_attempts": (100,), "horizons": (10, 100, 1000), "n_seeds": 8,
+            "cache": False}
     times = {}
     results = {}
     for n_jobs in (1, 2):

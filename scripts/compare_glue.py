@@ -9,6 +9,9 @@ records are compared key by key.
 
 Usage::
 
+    # record this checkout's glue and compare it with scripts/glue_baseline.json
+    # (the glue of commit 1c79a7d, before the library was restructured)
+    python scripts/compare_glue.py check [stems]
     # record the glue of a checkout (its lib/ first on the path)
     python scripts/compare_glue.py record OUT.json [--root DIR] [stems]
     # compare two records; exit status 1 when a value differs
@@ -37,6 +40,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scripts" / "glue_baseline.json"
 PREFIX = "application/papermill.record/"
 #: Keys of wall-clock timings (they vary from run to run and machine to
 #: machine): reported, not counted as differences.
@@ -164,6 +168,9 @@ def main(argv: list[str]) -> int:
     rec.add_argument("output", type=Path)
     rec.add_argument("--root", type=Path, default=ROOT)
     rec.add_argument("stems", nargs="*")
+    chk = sub.add_parser("check", help="record this checkout, diff with baseline")
+    chk.add_argument("--baseline", type=Path, default=BASELINE)
+    chk.add_argument("stems", nargs="*")
     dif = sub.add_parser("diff", help="compare two records")
     dif.add_argument("before", type=Path)
     dif.add_argument("after", type=Path)
@@ -171,6 +178,16 @@ def main(argv: list[str]) -> int:
     if args.command == "record":
         failed = record(args.root.resolve(), set(args.stems), args.output)
         return 1 if failed else 0
+    if args.command == "check":
+        with tempfile.TemporaryDirectory(prefix="llmonkeys-glue-") as tmp:
+            after = Path(tmp) / "glue.json"
+            failed = record(ROOT, set(args.stems), after)
+            before = json.loads(args.baseline.read_text())
+            if args.stems:
+                before = {k: v for k, v in before.items() if k in args.stems}
+            only = Path(tmp) / "baseline.json"
+            only.write_text(json.dumps(before))
+            return 1 if failed or diff(only, after) else 0
     return 1 if diff(args.before, args.after) else 0
 
 

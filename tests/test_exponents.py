@@ -122,6 +122,16 @@ def test_bootstrap_stopped_exponents_clips_least_squares_budgets():
                                                        k_above_n="success-seen"))
     np.testing.assert_allclose(lsq.to_numpy(), route["exponent"], rtol=0,
                                atol=1e-12)
+    # The distributional and tail-index estimates are those of the
+    # scaled-Beta fits of fit_families_by_model (the same paper-rule scale).
+    _, fit_map = fits.fit_families_by_model(counts, "scaled-beta")
+    est = table.pivot(index="model", columns="method", values="estimate")
+    curve = exponents.curve_exponents(fit_map, K).set_index("model")["exponent"]
+    np.testing.assert_allclose(est["distributional"], curve.loc[est.index],
+                               rtol=1e-6)
+    np.testing.assert_allclose(est["tail-index"],
+                               [fit_map[(str(m), "scaled-beta")].alpha
+                                for m in est.index], rtol=1e-6)
     assert len(samples) == 2 * (20 + 2 + 2)
 
 

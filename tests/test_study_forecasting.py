@@ -16,8 +16,8 @@ from llmonkeys.estimators import (
 )
 from llmonkeys.studies import forecasting as study
 
-SYN = {"alphas": (0.3,), "n_problems": (64,), "n_attempts": (50,),
-       "horizons": (10, 100), "n_seeds": 2,
+SYN = {"alphas": (0.3,), "beta": 3.0, "scale": 0.3, "n_problems": (64,),
+       "n_attempts": (50,), "horizons": (10, 100), "n_seeds": 2,
        "methods": ("least-squares", "distributional", "empirical-bayes")}
 
 
@@ -170,7 +170,8 @@ def test_backtest_errors(counts, kwargs, match):
 
 def test_backtest_needs_columns(counts):
     with pytest.raises(ValueError, match="missing"):
-        study.backtest(counts.drop(columns="c"), seed=0)
+        study.backtest(counts.drop(columns="c"), seed=0, n_subsamples=1,
+                       budgets=(20,))
 
 
 def test_synthetic_errors():
