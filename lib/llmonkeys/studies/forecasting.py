@@ -52,14 +52,7 @@ from llmonkeys.sweeps import (
 )
 
 __all__ = [
-    "BACKTEST_BUDGETS",
     "BACKTEST_K_MAX",
-    "SYNTHETIC_ALPHAS",
-    "SYNTHETIC_BETA",
-    "SYNTHETIC_SCALE",
-    "SYNTHETIC_PROBLEMS",
-    "SYNTHETIC_ATTEMPTS",
-    "SYNTHETIC_HORIZONS",
     "BACKTEST_METHODS",
     "SyntheticResult",
     "synthetic_study",
@@ -72,29 +65,8 @@ __all__ = [
     "main",
 ]
 
-#: Budgets (attempts kept per problem) of the backtest.
-BACKTEST_BUDGETS: tuple[int, ...] = (10, 30, 100, 300, 1000)
-
 #: Largest budget forecast by the backtest (the attempts of the data).
 BACKTEST_K_MAX = 10_000
-
-#: Tail indices of the synthetic laws.
-SYNTHETIC_ALPHAS: tuple[float, ...] = (0.15, 0.3, 0.6)
-
-#: Second shape parameter of the synthetic laws.
-SYNTHETIC_BETA = 3.0
-
-#: Scale (largest success probability) of the synthetic laws.
-SYNTHETIC_SCALE = 0.3
-
-#: Numbers of problems of the synthetic benchmarks.
-SYNTHETIC_PROBLEMS: tuple[int, ...] = (32, 128, 512)
-
-#: Attempts per problem (budgets) of the synthetic benchmarks.
-SYNTHETIC_ATTEMPTS: tuple[int, ...] = (10, 100, 1000)
-
-#: Forecast horizons, as multiples of the budget.
-SYNTHETIC_HORIZONS: tuple[int, ...] = (10, 100, 1000)
 
 #: Methods of the backtest: all but ``"tail-index"``, whose asymptotic
 #: power law is no forecast at budgets before the asymptote (it is off by
@@ -211,13 +183,13 @@ def _synthetic_task(
 def synthetic_study(
     *,
     seed: int,
-    n_seeds: int = 8,
-    alphas: Sequence[float] = SYNTHETIC_ALPHAS,
-    beta: float = SYNTHETIC_BETA,
-    scale: float = SYNTHETIC_SCALE,
-    n_problems: Sequence[int] = SYNTHETIC_PROBLEMS,
-    n_attempts: Sequence[int] = SYNTHETIC_ATTEMPTS,
-    horizons: Sequence[int] = SYNTHETIC_HORIZONS,
+    n_seeds: int,
+    alphas: Sequence[float],
+    beta: float,
+    scale: float,
+    n_problems: Sequence[int],
+    n_attempts: Sequence[int],
+    horizons: Sequence[int],
     methods: Sequence[str] | None = None,
     scale_method: float | str = "paper",
     n_jobs: int = 1,
@@ -237,7 +209,7 @@ def synthetic_study(
     ----------
     seed : int
         Root seed (non-negative).
-    n_seeds : int, default 8
+    n_seeds : int
         Benchmarks per cell.
     alphas : sequence of float
         True tail indices (the asymptotic exponents).
@@ -392,8 +364,8 @@ def backtest(
     counts: pd.DataFrame,
     *,
     seed: int,
-    n_subsamples: int = 8,
-    budgets: Sequence[int] = BACKTEST_BUDGETS,
+    n_subsamples: int,
+    budgets: Sequence[int],
     k_max: int | None = None,
     n_horizons: int = 20,
     methods: Sequence[str] | None = None,
@@ -418,7 +390,7 @@ def backtest(
         problem), e.g. :func:`llmonkeys.datasets.load_pythia_math`.
     seed : int
         Root seed (non-negative).
-    n_subsamples : int, default 8
+    n_subsamples : int
         Subsamples per model and budget.
     budgets : sequence of int
         Attempts kept per problem; each ``< k_max`` and ``<= min(n)``.
@@ -700,6 +672,19 @@ def summarize_synthetic(
             agg(result.forecasts, keys + ["horizon"], "rel_error"))
 
 
+#: Default design of the command line: the book's design
+#: (:doc:`/chapters/forecasting` states it in its own cells).
+_CLI_DESIGN: dict[str, tuple] = {
+    "alphas": (0.15, 0.3, 0.6),
+    "beta": (3.0,),
+    "scale": (0.3,),
+    "problems": (32, 128, 512),
+    "attempts": (10, 100, 1000),
+    "horizons": (10, 100, 1000),
+    "budgets": (10, 30, 100, 300, 1000),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m llmonkeys.studies.forecasting",
@@ -717,9 +702,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="budgets (backtest) or attempts per problem "
                         "(synthetic)")
     parser.add_argument("--alphas", type=float, nargs="+",
-                        default=list(SYNTHETIC_ALPHAS))
+                        default=list(_CLI_DESIGN["alphas"]))
     parser.add_argument("--problems", type=int, nargs="+",
-                        default=list(SYNTHETIC_PROBLEMS))
+                        default=list(_CLI_DESIGN["problems"]))
     parser.add_argument("--methods", nargs="+", default=None,
                         choices=FORECAST_METHODS)
     parser.add_argument("--scale", default="paper",
@@ -755,7 +740,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.study == "synthetic":
             res = synthetic_study(
                 n_seeds=args.seeds, alphas=args.alphas, n_problems=args.problems,
-                n_attempts=args.budgets or SYNTHETIC_ATTEMPTS, **common)
+                n_attempts=args.budgets or _CLI_DESIGN["attempts"],
+                beta=_CLI_DESIGN["beta"][0], scale=_CLI_DESIGN["scale"][0],
+                horizons=_CLI_DESIGN["horizons"], **common)
             exps, fcs = summarize_synthetic(res)
             print("Absolute exponent error (median over seeds and cells):")
             print(exps.pivot(index="method", columns="n_attempts",
@@ -769,7 +756,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from llmonkeys.datasets import load_pythia_math
 
             raw = backtest(load_pythia_math(), n_subsamples=args.seeds,
-                           budgets=args.budgets or BACKTEST_BUDGETS, **common)
+                           budgets=args.budgets or _CLI_DESIGN["budgets"], **common)
             table = summarize_backtest(raw)
             print("Mean relative error of -log pass_D@k forecasts "
                   "(95% bootstrap interval):")
