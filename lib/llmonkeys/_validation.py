@@ -26,6 +26,7 @@ __all__ = [
     "check_choice",
     "check_k_above_n",
     "as_generator",
+    "check_n_jobs",
 ]
 
 
@@ -418,3 +419,30 @@ def as_generator(rng: object, name: str = "rng") -> np.random.Generator:
         f"{name} must be a numpy.random.Generator or a non-negative int seed; "
         f"got {rng!r}"
     )
+
+
+def check_n_jobs(n_jobs: object) -> int:
+    """Return ``n_jobs`` if it is a joblib number of jobs (not 0).
+
+    Parameters
+    ----------
+    n_jobs : object
+        Candidate: ``>= 1`` processes, or negative as in joblib.
+
+    Returns
+    -------
+    int
+        The validated value.
+
+    Raises
+    ------
+    TypeError
+        If ``n_jobs`` is not an integer.
+    ValueError
+        If it is 0.
+    """
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer):
+        raise TypeError(f"n_jobs must be an integer; got {type(n_jobs).__name__}")
+    if n_jobs == 0:
+        raise ValueError("n_jobs must be >= 1, or negative as in joblib; got 0")
+    return int(n_jobs)

@@ -13,7 +13,6 @@ differences between methods or models get paired intervals.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,7 +34,7 @@ from llmonkeys._validation import (
     check_confidence,
     check_int,
     check_k_above_n,
-    check_positive_scalar,
+    check_n_jobs,
     check_problem_counts,
 )
 from llmonkeys.estimators import PowerLawFit, fit_power_law, pass_at_k, row_log_slopes
@@ -813,17 +812,9 @@ def bootstrap_exponent(
     True
     """
     method = check_choice(method, "method", METHODS)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
-        raise TypeError(f"n_boot must be an integer; got {type(n_boot).__name__}")
-    if n_boot < 1:
-        raise ValueError(f"n_boot must be >= 1; got {n_boot}")
-    conf = check_positive_scalar(confidence, "confidence", upper=1.0)
-    if conf >= 1.0:
-        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(f"n_jobs must be an integer; got {type(n_jobs).__name__}")
-    if n_jobs == 0:
-        raise ValueError("n_jobs must be >= 1, or negative as in joblib; got 0")
+    n_boot = check_int(n_boot, "n_boot")
+    conf = check_confidence(confidence)
+    n_jobs = check_n_jobs(n_jobs)
 
     full = estimate_exponent(
         n,

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from joblib import Memory, Parallel, delayed
 
+from llmonkeys._validation import check_n_jobs
+
 __all__ = [
     "SWEEP_CACHE_ENV",
     "sweep_cache_dir",
@@ -81,33 +83,6 @@ def code_version() -> str:
         digest.update(b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def check_n_jobs(n_jobs: object) -> int:
-    """Return ``n_jobs`` if it is a joblib number of jobs (not 0).
-
-    Parameters
-    ----------
-    n_jobs : object
-        Candidate: ``>= 1`` processes, or negative as in joblib.
-
-    Returns
-    -------
-    int
-        The validated value.
-
-    Raises
-    ------
-    TypeError
-        If ``n_jobs`` is not an integer.
-    ValueError
-        If it is 0.
-    """
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer):
-        raise TypeError(f"n_jobs must be an integer; got {type(n_jobs).__name__}")
-    if n_jobs == 0:
-        raise ValueError("n_jobs must be >= 1, or negative as in joblib; got 0")
-    return int(n_jobs)
 
 
 def run_tasks(

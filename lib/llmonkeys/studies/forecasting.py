@@ -36,6 +36,7 @@ from llmonkeys._validation import (
     check_confidence,
     check_counts,
     check_int,
+    check_n_jobs,
 )
 from llmonkeys.distributions import ScaledBeta
 from llmonkeys.estimators import fit_power_law, neg_log_pass_at_k
@@ -43,13 +44,7 @@ from llmonkeys.exponents import default_k_grid
 from llmonkeys.forecast import FORECAST_METHODS, forecast_all, subsample_counts
 from llmonkeys.report import paired_differences
 from llmonkeys.simulation import finite_neg_log_pass_at_k
-from llmonkeys.sweeps import (
-    SWEEP_CACHE_ENV,
-    check_n_jobs,
-    code_version,
-    run_tasks,
-    task_seed,
-)
+from llmonkeys.sweeps import SWEEP_CACHE_ENV, code_version, run_tasks, task_seed
 
 __all__ = [
     "BACKTEST_K_MAX",
