@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-from scipy import stats
+from scipy import special, stats
 
 import llmonkeys as lm
 from llmonkeys.passuntil import (
@@ -153,8 +153,35 @@ def test_fit_beta_equals_beta_binomial_fit():
     n = np.full(64, 500)
     c = rng.binomial(n, p)
     fit = fit_pass_until_beta(c, n, np.ones(64, dtype=bool))
+    assert fit.converged and fit.n_problems == 64
     ref = lm.fit_scaled_beta_binomial(n, c, scale=1.0)
-    assert_allclose([fit.alpha, fit.beta], [ref.alpha, ref.beta], rtol=1e-12)
+    assert_allclose([fit.alpha, fit.beta], [ref.alpha, ref.beta], rtol=1e-5)
+
+
+def test_fit_beta_nll_is_the_integrated_passuntil_likelihood():
+    # Reference: -sum_i log int exp(logpmf_i(p)) Beta(p; a, b) dp by
+    # scipy quad (rtol 1e-10), mixing stopped and censored observations.
+    from scipy import integrate
+
+    r = np.array([1, 2, 0, 1, 3])
+    k = np.array([40, 30, 500, 90, 12])
+    cens = np.array([False, False, True, False, True])
+    fit = fit_pass_until_beta(r, k, cens)
+    ref = 0.0
+    for ri, ki, ci in zip(r, k, cens, strict=True):
+        val, _ = integrate.quad(
+            lambda p, ri=ri, ki=ki, ci=ci: np.exp(pass_until_logpmf(p, ri, ki, ci))
+            * stats.beta.pdf(p, fit.alpha, fit.beta), 0, 1, epsrel=1e-12,
+            points=[1e-3, 1e-2, 0.1], limit=200)
+        ref -= np.log(val)
+    assert_allclose(fit.nll, ref, rtol=1e-8)
+    # And it is a maximum: nudging either parameter lowers the likelihood.
+    for da, db in ((1.01, 1), (0.99, 1), (1, 1.01), (1, 0.99)):
+        a, b = fit.alpha * da, fit.beta * db
+        ll = np.sum(special.betaln(a + r, b + k - r) - special.betaln(a, b))
+        ll_fit = np.sum(special.betaln(fit.alpha + r, fit.beta + k - r)
+                        - special.betaln(fit.alpha, fit.beta))
+        assert ll < ll_fit
 
 
 @pytest.mark.parametrize(
@@ -191,3 +218,7 @@ def test_other_errors():
         pass_until_logpmf(0.5, 0, 3, False)
     with pytest.raises(TypeError, match="booleans"):
         fit_pass_until_beta([1, 2], [3, 4], [0, 1])
+    with pytest.raises(ValueError, match="does not exist"):
+        fit_pass_until_beta([0, 0], [3, 4], [True, True])
+    with pytest.raises(ValueError, match="at least two problems"):
+        fit_pass_until_beta([1], [3], [True])

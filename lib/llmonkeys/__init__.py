@@ -31,6 +31,7 @@ from llmonkeys import (
     fits,
     forecast,
     paper,
+    passuntil,
     simulation,
 )
 from llmonkeys.analysis import (
@@ -134,6 +135,15 @@ from llmonkeys.forecast import (
     posterior_failure_rate,
     subsample_counts,
     tail_cutoff,
+)
+from llmonkeys.passuntil import (
+    PassUntilBetaFit,
+    PassUntilEstimate,
+    fit_pass_until_beta,
+    pass_until_estimate,
+    pass_until_logpmf,
+    pass_until_mle_mean,
+    pass_until_unbiased,
 )
 from llmonkeys.simulation import (
     SimulatedBenchmark,
@@ -275,6 +285,14 @@ __all__ = [
     "posterior_failure_rate",
     "forecast_all",
     "forecast_neg_log_pass_at_k",
+    "passuntil",
+    "PassUntilEstimate",
+    "PassUntilBetaFit",
+    "pass_until_estimate",
+    "pass_until_unbiased",
+    "pass_until_mle_mean",
+    "pass_until_logpmf",
+    "fit_pass_until_beta",
     "diagnostics",
     "BON_BATCH_SIZE",
     "BON_MAX_ATTEMPTS",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from llmonkeys._validation import as_count_array, as_float_array, broadcast
 
@@ -29,6 +29,7 @@ __all__ = [
     "pass_until_unbiased",
     "pass_until_mle_mean",
     "pass_until_logpmf",
+    "PassUntilBetaFit",
     "fit_pass_until_beta",
 ]
 
@@ -347,7 +348,43 @@ def pass_until_logpmf(
     return log_const + _loglik(p_arr, rf, kf)
 
 
-def fit_pass_until_beta(r: ArrayLike, K: ArrayLike, censored: ArrayLike):
+@dataclass(frozen=True)
+class PassUntilBetaFit:
+    """Maximum-likelihood Beta law of ``p`` fitted to PassUntil counts.
+
+    Attributes
+    ----------
+    alpha, beta : float
+        Fitted shape parameters.
+    nll : float
+        Negative log-likelihood at the fit (PassUntil design, constants
+        included).
+    converged : bool
+        Whether the optimiser reported success.
+    n_problems : int
+        Number of problems.
+    """
+
+    alpha: float
+    beta: float
+    nll: float
+    converged: bool
+    n_problems: int
+
+
+def _beta_nll(theta, r, f, const):
+    a, b = np.exp(theta)
+    ll = special.betaln(a + r, b + f) - special.betaln(a, b)
+    ab = special.digamma(a + b)
+    full = special.digamma(a + b + r + f)
+    ga = np.sum(special.digamma(a + r) - full) - r.size * (special.digamma(a) - ab)
+    gb = np.sum(special.digamma(b + f) - full) - r.size * (special.digamma(b) - ab)
+    return -(np.sum(ll) + const), -np.array([ga * a, gb * b])
+
+
+def fit_pass_until_beta(
+    r: ArrayLike, K: ArrayLike, censored: ArrayLike
+) -> PassUntilBetaFit:
     r"""Fit a Beta law of ``p`` across problems to PassUntil observations.
 
     Parameters
@@ -356,39 +393,45 @@ def fit_pass_until_beta(r: ArrayLike, K: ArrayLike, censored: ArrayLike):
         Successes seen and attempts made per problem.
     censored : array_like of bool, shape (P,)
         Observations that stopped at the cap (see
-        :func:`pass_until_logpmf`).
+        :func:`pass_until_logpmf`). For fixed budgets, all ``True``.
 
     Returns
     -------
-    DistributionFit
-        As :func:`~llmonkeys.fit_scaled_beta_binomial` with scale 1. Its
-        ``nll`` is that of the binomial design, which differs from the
-        PassUntil likelihood by a constant free of the parameters.
+    PassUntilBetaFit
+        Fitted :math:`(\alpha, \beta)` and the negative log-likelihood.
 
     Raises
     ------
     ValueError
-        On invalid counts, or if the maximum-likelihood estimate does not
-        exist (every ``r = 0``).
+        On invalid counts, fewer than two problems, or if the maximum-
+        likelihood estimate does not exist (every ``r = 0``, or every
+        ``r = K``).
+    TypeError
+        If ``censored`` is not boolean.
 
     Notes
     -----
     Integrating :func:`pass_until_logpmf` over
-    :math:`p \sim \mathrm{Beta}(\alpha, \beta)` gives
-    :math:`g_i \, B(\alpha + r_i, \beta + K_i - r_i) / B(\alpha, \beta)`
-    with :math:`g_i` free of :math:`(\alpha, \beta)`: the beta-binomial
-    likelihood up to a constant, censored terms included. So the
-    maximum-likelihood fit is the beta-binomial one.
+    :math:`p \sim \mathrm{Beta}(\alpha, \beta)` gives, per problem,
+
+    .. math::
+
+        g_i \, \frac{B(\alpha + r_i, \beta + K_i - r_i)}{B(\alpha, \beta)},
+
+    with :math:`g_i` the constant of the observation's type (stopped or
+    censored), free of :math:`(\alpha, \beta)`. The log-likelihood is
+    maximised over :math:`(\log\alpha, \log\beta)` by BFGS with its
+    exact gradient (digamma functions), from three starts. It is the
+    beta-binomial likelihood up to a constant, so the fit equals
+    :func:`~llmonkeys.fit_scaled_beta_binomial` with scale 1.
 
     Examples
     --------
     >>> fit = fit_pass_until_beta([1, 2, 0, 1], [40, 30, 500, 90],
     ...                           [False, False, True, False])
-    >>> bool(fit.converged)
+    >>> bool(fit.converged) and fit.alpha > 0
     True
     """
-    import llmonkeys as lm
-
     cens = np.asarray(censored)
     if cens.dtype != bool:
         raise TypeError(f"censored must be booleans; got dtype {cens.dtype}")
@@ -396,4 +439,27 @@ def fit_pass_until_beta(r: ArrayLike, K: ArrayLike, censored: ArrayLike):
     r_arr = as_count_array(r, "r", minimum=0)
     r_arr, k_arr, cens = broadcast(r=r_arr, K=k_arr, censored=cens)
     _check_r_k(r_arr, k_arr, np.where(cens, k_arr, k_arr + 1))
-    return lm.fit_scaled_beta_binomial(k_arr, r_arr, scale=1.0)
+    if r_arr.ndim != 1 or r_arr.size < 2:
+        raise ValueError("r, K and censored must be 1-D with at least two problems; "
+                         f"got shape {r_arr.shape}")
+    if not r_arr.any() or np.all(r_arr == k_arr):
+        raise ValueError("the maximum-likelihood estimate does not exist: every "
+                         "r is 0 (or every r equals K)")
+    # log g_i: pass_until_logpmf without its kernel, read off at p = 1/2.
+    const = float(np.sum(pass_until_logpmf(0.5, r_arr, k_arr, cens)
+                         - k_arr * np.log(0.5)))
+    rf, ff = r_arr.astype(np.float64), (k_arr - r_arr).astype(np.float64)
+    m = float(np.clip(np.mean(rf / k_arr), 1e-9, 1 - 1e-9))
+    best = None
+    for a0 in (0.1, 0.5, 2.0):
+        x0 = np.log([a0, a0 * (1 - m) / m])
+        res = optimize.minimize(_beta_nll, x0, args=(rf, ff, const), jac=True,
+                                method="BFGS")
+        if best is None or res.fun < best.fun:
+            best = res
+    a, b = np.exp(best.x)
+    # BFGS may stop on "precision loss" at the optimum: judge by the gradient.
+    grad = _beta_nll(best.x, rf, ff, const)[1]
+    converged = bool(best.success or np.max(np.abs(grad)) < 1e-5 * r_arr.size)
+    return PassUntilBetaFit(float(a), float(b), float(best.fun), converged,
+                            int(r_arr.size))

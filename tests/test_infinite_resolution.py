@@ -1,0 +1,69 @@
+"""Tests of llmonkeys.studies.infinite_resolution on synthetic series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from llmonkeys.studies import infinite_resolution as ir
+
+X = np.log(np.array([1e8, 3e8, 1e9, 3e9, 1e10]))
+
+
+def law(x, a=3.0, b=-0.4):
+    return np.exp(-np.exp(a + b * x))
+
+
+def test_dataset_level_recovers_an_exact_law():
+    agg = law(X[:4])
+    assert_allclose(ir.dataset_level_forecast(X[:4], agg, X[4]), law(X[4]),
+                    rtol=1e-12)
+    with pytest.raises(ValueError, match="two training points"):
+        ir.dataset_level_forecast(X[:3], np.array([0.0, 0.0, 0.3]), X[4])
+
+
+def test_instance_level_recovers_exact_laws_and_counts_fallbacks():
+    # Huge n: c / n equals the law to 1e-12; problem 2 has one usable
+    # point (pooled slope), problem 3 none (never solved).
+    n = np.full((4, 4), 10**15)
+    p = np.column_stack([law(X[:4]), law(X[:4], a=2.5, b=-0.3),
+                         [0, 0, 0, 1e-3], np.zeros(4)])
+    c = np.round(p * n).astype(np.int64)
+    pred, counts = ir.instance_level_forecast(X[:4], n, c, X[4])
+    assert counts == {"own line": 2, "pooled slope": 1, "never solved": 1}
+    assert_allclose(pred[:2], [law(X[4]), law(X[4], 2.5, -0.3)], rtol=1e-6)
+    assert pred[3] == 0 and 1e-3 < pred[2] < 1
+
+
+def test_distributional_forecast_extends_log_parameters():
+    params = np.column_stack([np.exp(0.1 * X[:4]), np.exp(10 - 0.3 * X[:4])])
+    got = ir.distributional_forecast(X[:4], params, X[4], np.array([1.0]))
+    a, b = np.exp(0.1 * X[4]), np.exp(10 - 0.3 * X[4])
+    assert_allclose(got, a / (a + b), rtol=1e-10)
+
+
+def test_curvature_test_and_classification():
+    # Exact convex / concave / linear curves with huge counts.
+    x = np.log(np.geomspace(1e8, 1e10, 6))
+    xc = x - x.mean()
+    y = np.column_stack([1 - 0.4 * xc + 0.2 * xc**2, 1 - 0.4 * xc - 0.2 * xc**2,
+                         1 - 0.4 * xc])
+    p = np.exp(-np.exp(y))
+    n = np.full(p.shape, 10**12)
+    c = np.round(p * n).astype(np.int64)
+    res = ir.curvature_test(x, n, c)
+    assert_allclose(res["q"], [0.2, -0.2, 0.0], atol=1e-4)
+    assert list(ir.classify_growth(res["z"])) == ["sub-scaling", "super-scaling",
+                                                  "scaling law"]
+
+
+def test_checkpoint_grid_drops_incomplete_problems():
+    df = pd.DataFrame({
+        "model": ["a", "a", "b", "b", "b"], "parameters": [1, 1, 2, 2, 2],
+        "tokens": [5] * 5, "problem": [1, 2, 1, 2, 3], "n": [10] * 5, "c": [1] * 5})
+    g = ir.checkpoint_grid(df, tokens=5)
+    assert g.dropped == [3] and g.n.shape == (2, 2) and g.models == ["a", "b"]
+    with pytest.raises(ValueError, match="exactly one"):
+        ir.checkpoint_grid(df)
