@@ -59,11 +59,15 @@ def test_curvature_test_and_classification():
                                                   "scaling law"]
 
 
-def test_checkpoint_grid_drops_incomplete_problems():
+def test_checkpoint_grid_drops_thin_checkpoints_and_missing_problems():
+    # "a" lacks problem 3 and "c" has only one problem: "c" is dropped
+    # (fewer problems than the fullest), then problem 3 (missing in "a").
     df = pd.DataFrame({
-        "model": ["a", "a", "b", "b", "b"], "parameters": [1, 1, 2, 2, 2],
-        "tokens": [5] * 5, "problem": [1, 2, 1, 2, 3], "n": [10] * 5, "c": [1] * 5})
+        "model": ["a", "a", "a", "b", "b", "b", "c"],
+        "parameters": [1, 1, 1, 2, 2, 2, 3], "tokens": [5] * 7,
+        "problem": [1, 2, 4, 1, 2, 3, 1], "n": [10] * 7, "c": [1] * 7})
     g = ir.checkpoint_grid(df, tokens=5)
-    assert g.dropped == [3] and g.n.shape == (2, 2) and g.models == ["a", "b"]
+    assert g.dropped_models == ["c"] and g.models == ["a", "b"]
+    assert g.dropped == [3, 4] and g.n.shape == (2, 2)
     with pytest.raises(ValueError, match="exactly one"):
         ir.checkpoint_grid(df)

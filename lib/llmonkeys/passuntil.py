@@ -109,7 +109,7 @@ def _lr_bound(r: NDArray, k: NDArray, target: NDArray, lower: bool) -> NDArray:
         mid = special.logit(np.clip(p_hat, 1e-300, 1 - 1e-16))
     lo = np.where(lower, -745.0, mid)
     hi = np.where(lower, mid, 40.0)
-    for _ in range(200):
+    for _ in range(100):
         m = 0.5 * (lo + hi)
         inside = _loglik(special.expit(m), r, k) >= target
         # Below the MLE the log-likelihood increases in p; above it decreases.

@@ -55,7 +55,9 @@ class CheckpointGrid:
     n, c : numpy.ndarray, shape (S, P)
         Attempts and successes.
     dropped : list
-        Problems left out because some checkpoint lacks them.
+        Problems left out because some kept checkpoint lacks them.
+    dropped_models : list of str
+        Checkpoints left out because they lack problems the others have.
     """
 
     scale: NDArray[np.float64]
@@ -64,6 +66,7 @@ class CheckpointGrid:
     n: NDArray[np.int64]
     c: NDArray[np.int64]
     dropped: list
+    dropped_models: list
 
 
 def checkpoint_grid(
@@ -82,7 +85,10 @@ def checkpoint_grid(
     Returns
     -------
     CheckpointGrid
-        The counts on the problems every selected checkpoint has.
+        The counts on the problems every kept checkpoint has. Checkpoints
+        with fewer problems than the fullest one in the selection (the
+        12B model after 2M tokens has 9 of 128 MATH problems) are left
+        out and named in ``dropped_models``.
 
     Raises
     ------
@@ -95,6 +101,9 @@ def checkpoint_grid(
     sel = df[df["tokens"] == tokens] if tokens is not None else df[
         df["parameters"] == parameters]
     axis = "parameters" if tokens is not None else "tokens"
+    per_model = sel.groupby("model").size()
+    thin = sorted(per_model.index[per_model < per_model.max()].tolist())
+    sel = sel[~sel["model"].isin(thin)]
     if sel[axis].nunique() < 2:
         raise ValueError(f"the selection holds {sel[axis].nunique()} checkpoints; "
                          "need at least 2")
@@ -108,7 +117,7 @@ def checkpoint_grid(
     models = sel.groupby(axis)["model"].first().sort_index().tolist()
     return CheckpointGrid(n.index.to_numpy(np.float64), models,
                           n.columns.to_numpy(np.int64), n.to_numpy(np.int64),
-                          c.to_numpy(np.int64), dropped)
+                          c.to_numpy(np.int64), dropped, thin)
 
 
 def loglog_fail(p: NDArray) -> NDArray[np.float64]:
@@ -300,16 +309,30 @@ def _truth(n: NDArray, c: NDArray, k: NDArray) -> NDArray:
 
 
 def _forecasts(grid_x, n, c, target, k, params):
+    """Forecasts of each method; NaN where a method cannot fit (too few points)."""
     train = np.arange(target)
     x_t = grid_x[target]
     agg = np.array([_truth(n[s], c[s], k) for s in train])  # (S_train, K)
-    out = {}
-    out["dataset-level"] = np.array(
-        [dataset_level_forecast(grid_x[train], agg[:, j], x_t) for j in range(k.size)])
-    p_inst, counts = instance_level_forecast(grid_x[train], n[train], c[train], x_t)
-    out["instance-level"] = -np.expm1(k[None, :] * np.log1p(-p_inst[:, None])).mean(0)
-    out["distributional"] = distributional_forecast(grid_x[train], params[train],
-                                                    x_t, k)
+    out = {m: np.full(k.size, np.nan) for m in METHODS}
+    counts = {}
+    try:
+        out["dataset-level"] = np.array([
+            dataset_level_forecast(grid_x[train], agg[:, j], x_t)
+            for j in range(k.size)])
+    except ValueError:
+        pass
+    try:
+        p_inst, counts = instance_level_forecast(grid_x[train], n[train],
+                                                 c[train], x_t)
+        out["instance-level"] = -np.expm1(
+            k[None, :] * np.log1p(-p_inst[:, None])).mean(0)
+    except ValueError:
+        pass
+    try:
+        out["distributional"] = distributional_forecast(grid_x[train],
+                                                        params[train], x_t, k)
+    except ValueError:
+        pass
     return out, counts
 
 
@@ -341,7 +364,9 @@ def backtest_sizes(
     -------
     point : pandas.DataFrame
         On the observed problems: ``target``, ``k``, ``method``,
-        ``truth``, ``forecast``, ``rel_error``.
+        ``truth``, ``forecast``, ``rel_error``. A method that cannot fit
+        a resample (fewer usable points than it needs) gives NaN there;
+        count these as failures.
     boot : pandas.DataFrame
         The same columns for each bootstrap replicate (plus ``replicate``).
     counts : dict
@@ -458,3 +483,101 @@ def classify_growth(z: NDArray, level: float = 0.05) -> NDArray:
     crit = stats.norm.isf(level / (2 * max(z.size, 1)))
     return np.where(z > crit, "sub-scaling",
                     np.where(z < -crit, "super-scaling", "scaling law"))
+
+
+#: PassUntil's Table 1, HumanEval, series 1 (:cite:t:`hu2024passuntil`):
+#: the 2.4B model's real PassUntil and its dataset- and instance-level
+#: predictions from smaller models.
+PASSUNTIL_TABLE1 = {"real": 0.05990, "dataset-level": 0.06550,
+                    "instance-level": 0.05987}
+
+
+def plot_problem_curves(grid: CheckpointGrid, *, ax=None):
+    r"""Per-problem success rates against model size, unsolved marked.
+
+    Parameters
+    ----------
+    grid : CheckpointGrid
+        Series over model size.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Thin lines: :math:`\hat p_i` of the problems solved at every size
+        from the first where any is solved; crosses: the 95% upper bound
+        :math:`\approx 1.92 / n` of the unsolved; black: mean
+        :math:`\hat p` (PassUntil's PU).
+    """
+    import matplotlib.pyplot as plt
+
+    from llmonkeys.passuntil import pass_until_estimate
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    else:
+        fig = ax.figure
+    p = grid.c / grid.n
+    for j in range(p.shape[1]):
+        ok = p[:, j] > 0
+        ax.plot(grid.scale[ok], p[ok, j], color="tab:blue", alpha=0.25, lw=0.8)
+    zero = grid.c == 0
+    bound = pass_until_estimate(grid.c, grid.n, cap=grid.n).high
+    rows = np.nonzero(zero)[0]
+    ax.scatter(grid.scale[rows], bound[zero], marker="x", s=10, color="tab:red",
+               alpha=0.4, label="unsolved: 95% upper bound")
+    mean = p.mean(axis=1)
+    ok = mean > 0
+    ax.plot(grid.scale[ok], mean[ok], color="black", lw=2.2, marker="o",
+            label="mean over problems (PU)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("parameters $N$")
+    ax.set_ylabel(r"success rate $\hat p = c / n$")
+    ax.legend(loc="lower right", frameon=True)
+    return fig
+
+
+def plot_backtest(point: pd.DataFrame, intervals: pd.DataFrame, *, ax=None):
+    """Relative error of each method per held-out size, with intervals.
+
+    Parameters
+    ----------
+    point : pandas.DataFrame
+        ``target``, ``k``, ``method``, ``rel_error`` (observed problems).
+    intervals : pandas.DataFrame
+        Same keys with ``low`` and ``high``.
+    ax : array of two matplotlib.axes.Axes, optional
+        One panel per ``k``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per budget ``k``; markers distinguish methods.
+    """
+    import matplotlib.pyplot as plt
+
+    ks = sorted(point["k"].unique())
+    if ax is None:
+        fig, ax = plt.subplots(1, len(ks), figsize=(6.5, 3.2), sharey=True)
+    else:
+        fig = ax[0].figure
+    targets = list(dict.fromkeys(point["target"]))
+    merged = point.merge(intervals, on=["target", "k", "method"])
+    for a, k in zip(np.atleast_1d(ax), ks, strict=True):
+        for i, (m, marker) in enumerate(zip(METHODS, "os^", strict=True)):
+            d = merged[(merged["k"] == k) & (merged["method"] == m)].set_index(
+                "target").loc[targets]
+            xs = np.arange(len(targets)) + (i - 1) * 0.2
+            a.errorbar(xs, d["rel_error"], yerr=[d["rel_error"] - d["low"],
+                                                  d["high"] - d["rel_error"]],
+                       fmt=marker, capsize=2, label=m)
+        a.axhline(0, color="grey", lw=1)
+        a.set_xticks(range(len(targets)),
+                     [t.split("_")[1] for t in targets])
+        a.set_title(f"pass@{k}")
+        a.set_xlabel("held-out model")
+    np.atleast_1d(ax)[0].set_ylabel("relative error of forecast")
+    np.atleast_1d(ax)[0].legend(loc="upper left", frameon=True)
+    return fig
