@@ -535,7 +535,7 @@ def plot_problem_curves(grid: CheckpointGrid, *, ax=None):
     ax.set_yscale("log")
     ax.set_xlabel("parameters $N$")
     ax.set_ylabel(r"success rate $\hat p = c / n$")
-    ax.legend(loc="lower right", frameon=True)
+    ax.legend(loc="upper left", frameon=True)
     return fig
 
 
