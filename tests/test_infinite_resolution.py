@@ -71,3 +71,33 @@ def test_checkpoint_grid_drops_thin_checkpoints_and_missing_problems():
     assert g.dropped == [3, 4] and g.n.shape == (2, 2)
     with pytest.raises(ValueError, match="exactly one"):
         ir.checkpoint_grid(df)
+
+
+def test_scrollable_table_wraps_html():
+    html = ir.scrollable_table(pd.DataFrame({"a": [1.5]})).data
+    assert html.startswith('<div style="overflow-x: auto')
+    assert "<table" in html and "1.5" in html
+
+
+def test_plots_label_their_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = np.full((3, 4), 100)
+    c = np.array([[0, 1, 2, 0], [1, 3, 5, 0], [2, 9, 20, 1]])
+    g = ir.CheckpointGrid(np.array([1e8, 1e9, 1e10]), ["a", "b", "c"],
+                          np.arange(4), n, c, [], [])
+    fig = ir.plot_problem_curves(g)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and "parameters" in ax.get_xlabel()
+    assert len(ax.get_legend().get_texts()) == 2
+    plt.close(fig)
+    point = pd.DataFrame([("Pythia_1B_300B", k, m, 0.1) for k in (1, 100)
+                          for m in ir.METHODS],
+                         columns=["target", "k", "method", "rel_error"])
+    intervals = point.assign(low=0.0, high=0.2).drop(columns="rel_error")
+    fig = ir.plot_backtest(point, intervals)
+    assert [a.get_title() for a in fig.axes] == ["pass@1", "pass@100"]
+    plt.close(fig)
