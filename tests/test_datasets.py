@@ -477,3 +477,71 @@ def test_real_upstream_k_grid(real_data):
     assert grid[0] == 1 and grid[-1] == 10_000
     assert np.all(np.diff(grid) > 0)
     assert_array_equal(grid, np.sort(real_data["pythia_pass_at_k"]["k"].unique()))
+
+
+# Pythia checkpoints (72 on MATH, 81 on GSM8K) ------------------------------
+
+
+def test_load_pythia_checkpoints_rejects_unknown_benchmark():
+    with pytest.raises(ValueError, match="benchmark must be one of"):
+        datasets.load_pythia_checkpoints("HumanEval")
+
+
+@pytest.fixture(scope="module")
+def checkpoints(real_data):
+    return {b: datasets.load_pythia_checkpoints(b) for b in ("MATH", "GSM8K")}
+
+
+@pytest.mark.parametrize("bench, n_ckpt, n_max", [("MATH", 72, 3_720_320),
+                                                  ("GSM8K", 81, 2_980_608)])
+def test_real_pythia_checkpoints(checkpoints, bench, n_ckpt, n_max):
+    df = checkpoints[bench]
+    assert list(df.columns) == ["model", "parameters", "non_embedding_parameters",
+                                "tokens", "problem", "level", "n", "c"]
+    assert df["model"].nunique() == n_ckpt
+    assert df["parameters"].nunique() == 9
+    for col in ("parameters", "non_embedding_parameters", "tokens", "problem", "n",
+                "c"):
+        assert df[col].dtype == np.int64, col
+    assert not df.duplicated(["model", "problem"]).any()
+    assert ((df["c"] >= 0) & (df["c"] <= df["n"])).all()
+    assert (df["n"].min(), df["n"].max()) == (128, n_max)
+    assert df.equals(df.sort_values(["parameters", "tokens", "problem"],
+                                    ignore_index=True))
+    # Metadata joined by nickname: "Pythia_<size>_<tokens>".
+    size = df["model"].str.split("_").str[1]
+    sizes = df.groupby(size)["parameters"].nunique()
+    assert (sizes == 1).all()
+    assert (df["non_embedding_parameters"] < df["parameters"]).all()
+    # Incomplete checkpoints are reported, not dropped.
+    per = df.groupby("model").size()
+    assert df.attrs["problems_per_checkpoint"] == 128
+    assert df.attrs["incomplete_checkpoints"] == {
+        m: int(v) for m, v in per.items() if v != 128}
+    assert "Pythia_12B_2M" in df.attrs["incomplete_checkpoints"]
+    if bench == "MATH":
+        assert set(df["level"].dropna()) == {1, 2, 3, 4, 5}
+        assert df.attrs["incomplete_checkpoints"] == {"Pythia_12B_2M": 9}
+    else:
+        assert df["level"].isna().all()
+
+
+def test_real_pythia_checkpoints_match_upstream_pass_at_k(checkpoints):
+    # The file's pass@k grid is derived from (n, c): recompute it where k <= n.
+    raw = pd.read_parquet(fetch(datasets._CHECKPOINT_FILES["MATH"]),
+                          columns=["Model Nickname", "prompt_idx", "k", "pass@k"])
+    merged = raw.rename(columns={"Model Nickname": "model", "prompt_idx": "problem"}
+                        ).merge(checkpoints["MATH"], on=["model", "problem"],
+                                validate="m:1")
+    assert len(merged) == len(raw)
+    ok = merged["k"] <= merged["n"]
+    ours = pass_at_k(merged.loc[ok, "n"], merged.loc[ok, "c"], merged.loc[ok, "k"])
+    assert_allclose(ours, merged.loc[ok, "pass@k"], rtol=0, atol=1e-6)
+
+
+def test_real_pythia_checkpoints_copy_is_independent(checkpoints):
+    df = datasets.load_pythia_checkpoints("MATH")
+    df.loc[0, "c"] = -1
+    df.attrs["incomplete_checkpoints"]["x"] = 1
+    again = datasets.load_pythia_checkpoints("MATH")
+    assert again.loc[0, "c"] >= 0 and "x" not in again.attrs["incomplete_checkpoints"]

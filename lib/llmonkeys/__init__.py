@@ -34,6 +34,7 @@ _REEXPORTED: tuple[str, ...] = (
     "distributions",
     "fits",
     "exponents",
+    "passuntil",
 )
 #: Modules reached as attributes only (``lm.forecast.forecast_all``).
 _SUBMODULES: tuple[str, ...] = (

@@ -54,6 +54,7 @@ __all__ = [
     "load_pythia_math_pass_at_k",
     "load_bon_jailbreaking",
     "load_llama3_jailbreaking_attempts",
+    "load_pythia_checkpoints",
     "upstream_k_grid",
 ]
 
@@ -106,6 +107,13 @@ _LLAMA_FILE = (
     "raw_data/best_of_n_jailbreaking/"
     "meta-llama-Meta-Llama-3-8B-Instruct_text_t1.0_n10000.jsonl"
 )
+_CHECKPOINT_FILES = {
+    "MATH": "raw_data/large_language_monkeys/math_pass_at_k.parquet",
+    "GSM8K": "raw_data/large_language_monkeys/gsm8k_pass_at_k.parquet",
+}
+#: Checkpoints in each file (9 sizes x 8 or 9 training-token counts).
+_CHECKPOINT_COUNTS = {"MATH": 72, "GSM8K": 81}
+_CHECKPOINT_METADATA = "raw_data/gpt4_gsm8k/models_pythia.csv"
 _REGISTRY_FILE = Path(__file__).resolve().parents[2] / "data" / "registry.txt"
 
 
@@ -462,3 +470,104 @@ def upstream_k_grid() -> np.ndarray:
         evaluate pass@k (and fit their power laws).
     """
     return np.sort(_load_pythia_math_pass_at_k()["k"].unique()).astype(np.int64)
+
+
+@functools.cache
+def _load_pythia_checkpoints(benchmark: str) -> pd.DataFrame:
+    raw = pd.read_parquet(fetch(_CHECKPOINT_FILES[benchmark]))
+    level = "Level" in raw.columns
+    cols = ["Model Nickname", "prompt_idx", "Num. Samples", "Num. Samples Correct"]
+    per_problem = raw.groupby(cols[:2])[cols[2:] + (["Level"] if level else [])]
+    if (per_problem.nunique() > 1).any().any():
+        raise _fail("counts vary within a (checkpoint, problem) pair")
+    counts = per_problem.first().reset_index()
+    for col in cols[2:]:
+        values = counts[col].to_numpy(dtype=np.float64)
+        if not np.array_equal(values, np.round(values)):
+            raise _fail(f"column {col!r} holds non-integer counts")
+    meta = pd.read_csv(fetch(_CHECKPOINT_METADATA))
+    meta = meta[meta["Model Family"] == "Pythia"]
+    unknown = set(counts["Model Nickname"]) - set(meta["Model Nickname"])
+    if unknown:
+        raise _fail(f"checkpoints without metadata: {sorted(unknown)}")
+    df = counts.merge(meta, on="Model Nickname", how="left", validate="many_to_one")
+    out = pd.DataFrame(
+        {
+            "model": df["Model Nickname"].astype(str),
+            "parameters": df["Parameters"].astype(np.int64),
+            "non_embedding_parameters": df["Parameters Excluding Embeddings"].astype(
+                np.int64),
+            "tokens": df["Tokens"].astype(np.int64),
+            "problem": df["prompt_idx"].astype(np.int64),
+            "level": (df["Level"].str.removeprefix("Level ").astype("Int64")
+                      if level else pd.array([pd.NA] * len(df), dtype="Int64")),
+            "n": df["Num. Samples"].astype(np.int64),
+            "c": df["Num. Samples Correct"].astype(np.int64),
+        }
+    ).sort_values(["parameters", "tokens", "problem"], ignore_index=True)
+    if out.duplicated(["model", "problem"]).any():
+        raise _fail("duplicate (checkpoint, problem) rows")
+    if (out["n"] < 1).any() or (out["c"] < 0).any() or (out["c"] > out["n"]).any():
+        raise _fail("counts outside 0 <= c <= n, n >= 1")
+    expected = _CHECKPOINT_COUNTS[benchmark]
+    if out["model"].nunique() != expected:
+        raise _fail(f"expected {expected} {benchmark} checkpoints; got "
+                    f"{out['model'].nunique()}")
+    sizes = out.groupby("model", sort=False).size()
+    full = int(sizes.mode().iloc[0])
+    out.attrs["problems_per_checkpoint"] = full
+    out.attrs["incomplete_checkpoints"] = {
+        str(m): int(v) for m, v in sizes.items() if v != full}
+    return out
+
+
+def load_pythia_checkpoints(benchmark: str = "MATH") -> pd.DataFrame:
+    """Per-problem counts of Pythia checkpoints on MATH or GSM8K.
+
+    The Large Language Monkeys scaling data of :cite:t:`brown2024monkeys`
+    as released by :cite:t:`schaeffer2025monkeys`: nine Pythia sizes
+    (14M to 12B parameters) times eight (MATH: 72 checkpoints) or nine
+    (GSM8K: 81) training-token counts from 2M to 300B, with per-problem
+    attempt counts from 128 up to millions. Metadata
+    (parameters, tokens) are joined from the
+    release's ``models_pythia.csv``. The file's pass@k grid is derived
+    from the counts and is not returned.
+
+    Parameters
+    ----------
+    benchmark : {"MATH", "GSM8K"}, default "MATH"
+        Which benchmark.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (checkpoint, problem): ``model`` (nickname such as
+        ``Pythia_1.4B_200B``), ``parameters``,
+        ``non_embedding_parameters``, ``tokens`` (training tokens),
+        ``problem``, ``level`` (MATH difficulty 1 to 5; missing for
+        GSM8K), ``n`` (attempts), ``c`` (successes), sorted by
+        parameters, tokens and problem. Checkpoints that lack some
+        problems (or have extra ones) are kept, not dropped, and listed
+        in ``df.attrs["incomplete_checkpoints"]`` (nickname -> number of
+        problems; the usual number is
+        ``df.attrs["problems_per_checkpoint"]``).
+
+    Raises
+    ------
+    ValueError
+        If ``benchmark`` is not "MATH" or "GSM8K".
+    DataFileError
+        If a file is missing or corrupted, or the data are not as
+        expected (counts constant per pair, whole, ``0 <= c <= n``,
+        ``n >= 1``, 72 (MATH) or 81 (GSM8K) checkpoints, all with
+        metadata, no duplicates).
+    """
+    if benchmark not in _CHECKPOINT_FILES:
+        raise ValueError(
+            f"benchmark must be one of {sorted(_CHECKPOINT_FILES)}; got {benchmark!r}"
+        )
+    df = _load_pythia_checkpoints(benchmark)
+    out = df.copy()
+    out.attrs = {k: (dict(v) if isinstance(v, dict) else v)
+                 for k, v in df.attrs.items()}
+    return out
