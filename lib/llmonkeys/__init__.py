@@ -24,6 +24,7 @@ from typing import Any
 from llmonkeys import (
     analysis,
     asymptotics,
+    cli,
     datasets,
     diagnostics,
     distributions,
@@ -31,6 +32,7 @@ from llmonkeys import (
     fits,
     forecast,
     paper,
+    readers,
     simulation,
 )
 from llmonkeys.analysis import (
@@ -187,6 +189,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "SEED",
+    "cli",
+    "readers",
     "datasets",
     "paper",
     "experiments",
