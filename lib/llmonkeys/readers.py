@@ -355,8 +355,8 @@ def read_attempts(path: str | Path, columns: Columns | None = None) -> pd.DataFr
         ``columns.attempt`` names an attempt index.
     columns : Columns, optional
         Field names; by default ``task_id`` and ``passed`` (human-eval's
-        and evalplus's ``*_results.jsonl``) and, if every record has one,
-        ``model``.
+        and evalplus's ``*_results.jsonl``) and ``model`` if a record has
+        one (then every record must).
 
     Returns
     -------
@@ -392,8 +392,8 @@ def read_attempts(path: str | Path, columns: Columns | None = None) -> pd.DataFr
         records, lines = _parse_jsonl(p)
         table = _fields(p, records, lines, list(dict.fromkeys(wanted.values())))
         model_field = cols.model
-        if model_field is None and all("model" in r for r in records):
-            model_field = "model"
+        if model_field is None and any("model" in r for r in records):
+            model_field = "model"  # then every line must have one
         if model_field is None:
             model = pd.Series(p.stem, index=table.index, dtype=object)
         else:
