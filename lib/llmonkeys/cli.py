@@ -791,6 +791,9 @@ def fit(
         raise ValueError(f"k must be budgets >= 1; got {list(k)!r}")
     root = _default_seed() if seed is None else int(seed)
     counts, how = read_results(path, columns, layout=layout)
+    # One order of problems whatever the layout, so the bootstraps agree.
+    counts = counts.sort_values(["model", "problem"], kind="stable",
+                                ignore_index=True)
     names = sorted(counts["model"].unique())
     if models:
         unknown = [m for m in models if m not in names]
