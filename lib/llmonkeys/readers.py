@@ -608,7 +608,8 @@ def write_attempts(
             passed[:int(c)] = True
             rng.shuffle(passed)
             head = "{" + (f'"model": {json.dumps(models[i])}, ' if models else "")
-            head += f'"task_id": {json.dumps(problem_prefix + str(problem))}, "passed": '
+            task = json.dumps(problem_prefix + str(problem))
+            head += f'"task_id": {task}, "passed": '
             handle.write("".join(f"{head}{'true' if x else 'false'}}}\n"
                                  for x in passed))
     return out
