@@ -129,6 +129,12 @@ def test_command_end_to_end(files, layout, tmp_path, capsys):
     assert (out / "fit_curves.svg").read_text().lstrip().startswith("<?xml")
 
 
+def test_progress_bar_on_stderr(files, capsys):
+    assert cli.main(["fit", str(files["csv"]), "--n-boot", "4", "--k", "1",
+                     "--progress"]) == 0
+    assert "bench: forecast bootstrap" in capsys.readouterr().err
+
+
 def test_human_eval_c0_n_below_k(tmp_path):
     # two problems never solved in 5 attempts: pass@10 is not estimable,
     # human-eval's formula would give them 1.0

@@ -802,7 +802,8 @@ def fit(
                 path, "", f"no model {', '.join(map(repr, unknown))} in the file; "
                 f"its models are {', '.join(map(repr, names))}")
         names = list(dict.fromkeys(models))
-    with _backend(scheduler) as jobs:
+    # Overflow and log(0) in degenerate fits show as inf/NaN in the report.
+    with _backend(scheduler) as jobs, np.errstate(all="ignore"):
         reports = [
             _report_one(name, counts[counts["model"] == name], k, seed=root,
                         n_boot=n_boot, confidence=confidence,
