@@ -7,8 +7,8 @@ Two layouts are read, with column names given when they differ:
     problem id, ``n`` attempts and ``c`` successes, optionally a model.
 *Attempts* (:func:`read_attempts`)
     One record per attempt, JSONL or CSV, with a problem id and a
-    pass/fail field, e.g. the ``*_results.jsonl`` files that human-eval
-    and evalplus write (fields ``task_id`` and ``passed``). Records are
+    pass/fail field, e.g. the ``*_results.jsonl`` file that human-eval
+    writes (fields ``task_id`` and ``passed``). Records are
     taken in the order sampled (file order, or an attempt-index column),
     so the first success of every problem is known (see
     :func:`counts_from_attempts`).
@@ -355,8 +355,8 @@ def read_attempts(path: str | Path, columns: Columns | None = None) -> pd.DataFr
         ``columns.attempt`` names an attempt index.
     columns : Columns, optional
         Field names; by default ``task_id`` and ``passed`` (human-eval's
-        and evalplus's ``*_results.jsonl``) and ``model`` if a record has
-        one (then every record must).
+        ``*_results.jsonl``) and ``model`` if a record has one (then every
+        record must).
 
     Returns
     -------
@@ -371,6 +371,13 @@ def read_attempts(path: str | Path, columns: Columns | None = None) -> pd.DataFr
         If the file is missing or empty, a line is not a JSON object, a
         field is missing, a pass/fail value is not true/false or 1/0, or
         an attempt index is repeated or not a whole number.
+
+    Notes
+    -----
+    Without a model field, the attempts of several models on the same
+    problems look like more attempts of one model; only an attempt index
+    (repeated for the same problem) shows the mix. Name the model field
+    when a file holds several models.
 
     Examples
     --------
