@@ -628,8 +628,9 @@ class FitReport:
                              "method": r.method, "k": r.k, "estimate": r.pass_at_k,
                              "low": r.pass_low, "high": r.pass_high,
                              "note": m.forecast_note})
-        return pd.DataFrame(rows, columns=["model", "quantity", "method", "k",
-                                           "estimate", "low", "high", "note"])
+        table = pd.DataFrame(rows, columns=["model", "quantity", "method", "k",
+                                            "estimate", "low", "high", "note"])
+        return table.astype({"k": "Int64"})
 
     def __str__(self) -> str:
         """Return the text the command prints."""
