@@ -92,7 +92,8 @@ def test_fit_numbers_are_the_library_numbers(report, counts):
 
 def test_text_report(report):
     text = str(report)
-    assert "read as counts; 1 model(s); 95% intervals from 20 bootstrap" in text
+    assert "read as counts, 1 model(s)\n95% intervals from 20 bootstrap" in text
+    assert "  interval: 95% percentile bootstrap over problems, 20 of 20" in text
     assert "== bench: 60 problems, 12,000 attempts" in text
     assert "least-squares   b = " in text and "distributional  b = " in text
     assert "power-law checklist: PASS" in text

@@ -635,7 +635,7 @@ class FitReport:
     def __str__(self) -> str:
         """Return the text the command prints."""
         pct = f"{self.confidence:.0%}"
-        lines = [f"{self.path}: read as {self.layout}; {len(self.models)} model(s); "
+        lines = [f"{self.path}: read as {self.layout}, {len(self.models)} model(s)",
                  f"{pct} intervals from {self.n_boot} bootstrap replicates over "
                  f"problems; seed {self.seed}"]
         for m in self.models:
@@ -665,7 +665,10 @@ class FitReport:
                     f"  4 curvature: slope growth {ch['growth_observed']:.2f}, "
                     f"predicted [{ch['growth_low']:.2f}, {ch['growth_high']:.2f}], "
                     f"p = {ch['growth_p_value']:.2f}"]
-            lines.append(f"forecast: {m.forecast_note}")
+            method, _, how = m.forecast_note.partition("; ")
+            lines.append(f"forecast: {method}")
+            if how:
+                lines.append(f"  interval: {how}")
             for r in m.forecast.itertuples():
                 lines.append(
                     f"  k = {r.k:<10,} -log pass_D@k = {_num(r.neg_log)} "
