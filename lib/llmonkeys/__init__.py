@@ -39,6 +39,8 @@ _REEXPORTED: tuple[str, ...] = (
 #: Modules reached as attributes only (``lm.forecast.forecast_all``).
 _SUBMODULES: tuple[str, ...] = (
     "datasets",
+    "readers",
+    "cli",
     "simulation",
     "asymptotics",
     "checks",
