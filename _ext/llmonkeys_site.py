@@ -1,0 +1,209 @@
+"""Sphinx extension for the book's site: editions, offline maths, notebooks.
+
+- **Student edition.** With ``LLMONKEYS_EDITION=student`` in the environment
+  (``make student``), every solution (``{solution}`` and the
+  ``{solution-start}`` ... ``{solution-end}`` form, code cells included) is
+  removed from the page. sphinx-exercise's own ``hide_solutions: true``
+  crashes on the start/end form (``unknown node type: solution_end_node``),
+  so this transform runs just before sphinx-exercise merges the gated nodes.
+  The solutions' code still executes in every build, so they stay correct.
+- **Offline MathJax.** MathJax 3 comes from the PyPI package
+  ``django-static-mathjax`` (pinned in requirements.txt); its ``es5`` folder is
+  copied into ``_static/mathjax`` and ``mathjax_path`` points there, so the
+  built HTML reads without a network.
+- **Notebooks a reader can run.** The ``.ipynb`` that the theme offers for
+  download on each chapter page is rewritten so that its prose shows the
+  glued numbers (see ``notebook_export``; solutions stripped in the student
+  edition); a Colab button opens that notebook from the published site's
+  branch (``llmonkeys_pages_branch``), since Colab cannot open a MyST ``.md``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+sys.path.insert(0, str(Path(__file__).parent))
+from notebook_export import executed_notebook, reader_notebook  # noqa: E402
+
+LOGGER = logging.getLogger(__name__)
+EDITION_ENV = "LLMONKEYS_EDITION"
+EDITIONS = ("full", "student")
+
+
+def edition() -> str:
+    """Return the edition named by ``LLMONKEYS_EDITION`` (default ``full``)."""
+    value = os.environ.get(EDITION_ENV, "full").strip() or "full"
+    if value not in EDITIONS:
+        raise ValueError(f"{EDITION_ENV}={value!r}; allowed: {', '.join(EDITIONS)}")
+    return value
+
+
+class RemoveSolutions(SphinxTransform):
+    """Remove every solution from the doctree (student edition only)."""
+
+    # sphinx-exercise checks the gated structure at priority 1 and merges
+    # solution-start/-end at 10; removing them in between avoids both crashes
+    # and orphaned content.
+    default_priority = 5
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.config.llmonkeys_edition != "student":
+            return
+        from sphinx_exercise.nodes import (
+            solution_end_node,
+            solution_node,
+            solution_start_node,
+        )
+
+        for node in list(self.document.findall(solution_node)):
+            node.parent.remove(node)
+        for start in list(self.document.findall(solution_start_node)):
+            parent = start.parent
+            index = parent.index(start)
+            doomed = [start]
+            for sibling in parent.children[index + 1 :]:
+                doomed.append(sibling)
+                if isinstance(sibling, solution_end_node):
+                    break
+            else:
+                raise ValueError(
+                    f"{self.env.docname}: solution-start "
+                    f"{start.get('label', '')!r} has no solution-end"
+                )
+            for node in doomed:
+                parent.remove(node)
+        registry = getattr(self.env, "sphinx_exercise_gated_registry", {})
+        registry.pop(self.env.docname, None)
+
+
+def mathjax_dir() -> Path:
+    """Return the folder of the pinned MathJax 3 ``es5`` build."""
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "MathJax is not installed: `pip install -r requirements.txt` "
+            "brings it (PyPI package django-static-mathjax)"
+        )
+    es5 = Path(next(iter(spec.submodule_search_locations))) / "static/mathjax/es5"
+    if not (es5 / "tex-mml-chtml.js").is_file():
+        raise RuntimeError(f"no MathJax es5 build in {es5}")
+    return es5
+
+
+def config_inited(app: Sphinx, config: Any) -> None:
+    """Point MathJax at the local copy; share one execution cache."""
+    config.llmonkeys_edition = edition()
+    mathjax_dir()  # fail early, with the fix, when it is missing
+    config.mathjax_path = "mathjax/tex-mml-chtml.js"
+    if not config.nb_execution_cache_path:
+        # One cache for every edition and builder (html, student, singlehtml),
+        # so that a chapter is executed once whatever is built.
+        cache = Path(app.srcdir) / "_build" / ".jupyter_cache"
+        config.nb_execution_cache_path = str(cache)
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    """Copy MathJax into the built site's ``_static/mathjax``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "mathjax"
+    if not (target / "tex-mml-chtml.js").is_file():
+        shutil.copytree(mathjax_dir(), target, dirs_exist_ok=True)
+
+
+def add_colab_button(app: Sphinx, pagename: str, templatename: str,
+                     context: dict[str, Any], doctree: Any) -> None:
+    """Add a Colab link to the launch menu of every notebook page."""
+    if not context.get("ipynb_source"):
+        return
+    repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    branch = app.config.llmonkeys_pages_branch
+    if not repo.startswith("https://github.com/") or not branch:
+        return
+    org_repo = repo.removeprefix("https://github.com/")
+    url = (
+        "https://colab.research.google.com/github/"
+        f"{org_repo}/blob/{branch}/_sources/{context['ipynb_source']}"
+    )
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "launch-buttons":
+            button["buttons"].append(
+                {
+                    "type": "link",
+                    "text": "Colab",
+                    "tooltip": "Open the executed notebook in Colab",
+                    "icon": "_static/images/logo_colab.png",
+                    "url": url,
+                }
+            )
+
+
+def tidy_page(app: Sphinx, pagename: str, templatename: str,
+               context: dict[str, Any], doctree: Any) -> None:
+    """Load no Thebe: the book offers Binder and Colab instead.
+
+    Jupyter Book always loads sphinx-thebe, which adds its configuration
+    script twice (a JavaScript error on every page) and fetches Thebe from a
+    CDN; with no live-code button nothing uses it.
+    """
+    def keep(asset: Any) -> bool:
+        name = str(getattr(asset, "filename", asset) or "")
+        body = str(getattr(asset, "attributes", {}).get("body", ""))
+        return "thebe" not in name and "THEBE_JS_URL" not in body
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [a for a in context[key] if keep(a)]
+    # sphinx-book-theme leaves pydata's default colour mode empty, which
+    # pydata-sphinx-theme reports as a console error on a first visit.
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+    # A rendered traceback names files by the builder's absolute path.
+    if "body" in context:
+        context["body"] = context["body"].replace(str(Path(app.srcdir)) + "/", "")
+
+
+def rewrite_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Render the glued values into every downloadable ``.ipynb``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    repo = app.config.html_theme_options.get("repository_url", "")
+    student = app.config.llmonkeys_edition == "student"
+    cache = Path(app.config.nb_execution_cache_path)
+    sources = Path(app.outdir) / "_sources"
+    for path in sorted(sources.rglob("*.ipynb")):
+        # myst-nb writes the notebook it read, without outputs, for the
+        # theme to copy here: take the outputs from the execution cache.
+        source = Path(app.srcdir) / path.relative_to(sources).with_suffix(".md")
+        nb = executed_notebook(source, cache)
+        out = reader_notebook(nb, student=student, repository_url=repo)
+        out.setdefault("metadata", {})["llmonkeys"] = {
+            "reader_notebook": True,
+            "edition": app.config.llmonkeys_edition,
+        }
+        text = json.dumps(out, indent=1, ensure_ascii=False) + "\n"
+        path.write_text(text.replace(str(Path(app.srcdir)) + "/", ""))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension."""
+    app.add_config_value("llmonkeys_edition", "full", "env", [str])
+    app.add_config_value("llmonkeys_pages_branch", "gh-pages", "html", [str])
+    app.add_transform(RemoveSolutions)
+    app.connect("config-inited", config_inited, priority=400)
+    app.connect("html-page-context", add_colab_button, priority=510)
+    app.connect("html-page-context", tidy_page, priority=900)
+    app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", rewrite_notebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

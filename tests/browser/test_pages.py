@@ -1,0 +1,53 @@
+"""Every page of the built book, in a real browser, at a desktop and a phone width.
+
+Opens each HTML page of the site (``_build/html`` unless ``LLMONKEYS_SITE``
+names another built site) in headless Chromium (Debian's ``chromium`` and
+``chromium-driver``), served from 127.0.0.1, at 1280 and 390 px, and fails
+on: a MathJax error or unrendered TeX, an equation, table or image wider than
+its column without a visible scroll box, a page wider than the viewport, a
+broken image, a JavaScript console error or failed request, a literal
+``{glue}`` (or other MyST) role. Builds nothing: run ``make book`` first,
+then ``make pagetest``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .site import WIDTHS, pages, site_dir
+
+PAGES = pages(site_dir())
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=[f"{w}px" for w in WIDTHS])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders(browser, page, width):
+    problems = browser.check(page, width)
+    assert not problems, f"{page} at {width} px:\n  " + "\n  ".join(problems)
+
+
+def test_site_has_pages():
+    """The site is built and holds the book's chapters (not an empty run)."""
+    assert "index.html" in PAGES
+    assert len([p for p in PAGES if p.startswith("chapters/")]) >= 2
+
+
+def test_mathjax_is_served_by_the_site():
+    """MathJax comes from the site itself, so the book reads offline."""
+    html = (site_dir() / "chapters" / "index.html").read_text()
+    assert "_static/mathjax/tex-mml-chtml.js" in html
+    assert "cdn.jsdelivr" not in html
+    assert (site_dir() / "_static/mathjax/tex-mml-chtml.js").is_file()
+
+
+def test_thebe_loaded_at_most_once():
+    for page in PAGES:
+        html = (site_dir() / page).read_text()
+        assert html.count("thebe.js") + html.count("thebe-lite") <= 1, page
+
+
+def test_no_builder_paths_in_pages():
+    """No absolute path of the machine that built the book leaks into a page."""
+    root = str(site_dir().resolve().parents[1])
+    for page in PAGES:
+        assert root not in (site_dir() / page).read_text(), page
