@@ -113,6 +113,17 @@ def config_inited(app: Sphinx, config: Any) -> None:
         config.nb_execution_cache_path = str(cache)
 
 
+def singlehtml_visitors(app: Sphinx) -> None:
+    """Let the singlehtml builder (``make pdf``) render every HTML node.
+
+    sphinx-proof registers its nodes for the html builder only; singlehtml
+    writes the same HTML, so it reuses those visitors.
+    """
+    handlers = app.registry.translation_handlers
+    for node, pair in list(handlers.get("html", {}).items()):
+        handlers.setdefault("singlehtml", {}).setdefault(node, pair)
+
+
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
     """Copy MathJax into the built site's ``_static/mathjax``."""
     if exception is not None or app.builder.format != "html":
@@ -202,6 +213,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("llmonkeys_pages_branch", "gh-pages", "html", [str])
     app.add_transform(RemoveSolutions)
     app.connect("config-inited", config_inited, priority=400)
+    app.connect("builder-inited", singlehtml_visitors, priority=400)
     app.connect("html-page-context", add_colab_button, priority=510)
     app.connect("html-page-context", tidy_page, priority=900)
     app.connect("build-finished", copy_mathjax)
