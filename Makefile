@@ -46,7 +46,7 @@ data: venv
 	$(PY) -m llmonkeys fetch
 
 lint: venv
-	$(VENV)/bin/ruff check lib tests benchmarks scripts
+	$(VENV)/bin/ruff check lib tests benchmarks scripts _ext
 
 unit: venv
 	$(VENV)/bin/pytest tests

@@ -28,7 +28,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -58,6 +57,7 @@ class RemoveSolutions(SphinxTransform):
     default_priority = 5
 
     def apply(self, **kwargs: Any) -> None:
+        """Remove the solutions when building the student edition."""
         if self.config.llmonkeys_edition != "student":
             return
         from sphinx_exercise.nodes import (

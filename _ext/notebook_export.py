@@ -22,9 +22,8 @@ from __future__ import annotations
 import base64
 import copy
 import re
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from myst_nb.core.variables import format_plain_text
 

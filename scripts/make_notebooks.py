@@ -22,15 +22,18 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "_ext"))
-from book_toc import code_chapters  # noqa: E402
 from notebook_export import executed_notebook, reader_notebook  # noqa: E402
+
+from book_toc import code_chapters  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "notebooks")
     parser.add_argument("--student", action="store_true")
-    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache")
+    parser.add_argument(
+        "--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache"
+    )
     args = parser.parse_args(argv)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config.get("repository", {}).get("url", "")
@@ -47,7 +50,7 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"{md.name}: a solution is left in the student notebook")
         target = args.out / f"{md.stem}.ipynb"
         target.write_text(text)
-        print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+        print(f"wrote {target}")
     return 0
 
 
