@@ -207,8 +207,44 @@ def rewrite_notebooks(app: Sphinx, exception: Exception | None) -> None:
         path.write_text(text.replace(str(Path(app.srcdir)) + "/", ""))
 
 
+def author_year_style() -> None:
+    """Register the pybtex style ``authoryear``: labels read "Akaike, 1974".
+
+    The text cites author-year (``bibtex_reference_style: author_year``); the
+    bibliography's labels match it instead of numbering [1]-[14]. Entries
+    are sorted by author, year and title, and show their DOI, arXiv
+    identifier or URL as links (pybtex's ``unsrt`` formatting).
+    """
+    from pybtex.plugin import find_plugin, register_plugin
+    from pybtex.style.formatting.unsrt import Style as Unsrt
+    from pybtex.style.labels import BaseLabelStyle
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                people = entry.persons.get("author") or entry.persons.get("editor")
+                names = [" ".join(p.last_names) for p in people or []]
+                if len(names) > 2:
+                    who = f"{names[0]} et al."
+                else:
+                    who = " and ".join(names) or entry.key
+                who = who.replace("{", "").replace("}", "")
+                yield f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYear(Unsrt):
+        default_label_style = "authoryear"
+        default_sorting_style = "author_year_title"
+
+    try:
+        find_plugin("pybtex.style.formatting", "authoryear")
+    except Exception:  # noqa: BLE001 - pybtex raises its own PluginNotFound
+        register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabels)
+        register_plugin("pybtex.style.formatting", "authoryear", AuthorYear)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension."""
+    author_year_style()
     app.add_config_value("llmonkeys_edition", "full", "env", [str])
     app.add_config_value("llmonkeys_pages_branch", "gh-pages", "html", [str])
     app.add_transform(RemoveSolutions)
