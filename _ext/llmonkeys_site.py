@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -85,6 +86,23 @@ class RemoveSolutions(SphinxTransform):
                 parent.remove(node)
         registry = getattr(self.env, "sphinx_exercise_gated_registry", {})
         registry.pop(self.env.docname, None)
+
+
+def caption_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give each figure without alt text its caption as alt text.
+
+    Without it the HTML alt text is the image's file path. A caption
+    describes what a figure shows, so it is a fair default until each
+    figure gets alt text of its own.
+    """
+    for figure in doctree.findall(nodes.figure):
+        captions = list(figure.findall(nodes.caption))
+        if not captions:
+            continue
+        text = " ".join(captions[0].astext().split())
+        for image in figure.findall(nodes.image):
+            if not image.get("alt"):
+                image["alt"] = text
 
 
 def mathjax_dir() -> Path:
@@ -250,6 +268,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(RemoveSolutions)
     app.connect("config-inited", config_inited, priority=400)
     app.connect("builder-inited", singlehtml_visitors, priority=400)
+    app.connect("doctree-resolved", caption_alt_text)
     app.connect("html-page-context", add_colab_button, priority=510)
     app.connect("html-page-context", tidy_page, priority=900)
     app.connect("build-finished", copy_mathjax)

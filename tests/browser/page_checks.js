@@ -127,6 +127,9 @@ async function run() {
       await new Promise((r) => { img.onload = img.onerror = r; setTimeout(r, 3000); });
     }
     if (img.naturalWidth === 0) problems.push(`broken image: ${img.getAttribute("src")}`);
+    if (/\.(png|jpe?g|svg|gif)$/i.test(img.getAttribute("alt") || "")) {
+      problems.push(`alt text is a file path: ${img.getAttribute("alt")}`);
+    }
   }
   return problems;
 }
