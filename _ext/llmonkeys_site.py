@@ -216,7 +216,10 @@ def rewrite_notebooks(app: Sphinx, exception: Exception | None) -> None:
         # theme to copy here: take the outputs from the execution cache.
         source = Path(app.srcdir) / path.relative_to(sources).with_suffix(".md")
         nb = executed_notebook(source, cache)
-        out = reader_notebook(nb, student=student, repository_url=repo)
+        out = reader_notebook(
+            nb, student=student, repository_url=repo,
+            bib=Path(app.srcdir) / "references.bib",
+        )
         out.setdefault("metadata", {})["llmonkeys"] = {
             "reader_notebook": True,
             "edition": app.config.llmonkeys_edition,

@@ -155,6 +155,83 @@ def render_glue(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
+# MyST roles other than glue, read as plain Markdown in a notebook.
+ROLE = re.compile(r"\{(cite:p|cite:t|ref|eq|numref|prf:ref|doc)\}`([^`]+)`")
+# A MyST directive fence: ```{name} argument, options, body, ```
+DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,})\{(?P<name>[a-z:-]+)\}[ \t]*(?P<arg>[^\n]*)\n"
+    r"(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+HEADINGS = {
+    "exercise": "Exercise", "exercise-start": "Exercise",
+    "solution": "Solution", "solution-start": "Solution",
+    "prf:definition": "Definition", "prf:theorem": "Theorem",
+    "prf:proposition": "Proposition", "prf:corollary": "Corollary",
+    "prf:lemma": "Lemma", "prf:remark": "Remark", "prf:proof": "Proof",
+}
+
+
+def citation_labels(bib: Path) -> dict[str, tuple[str, str]]:
+    """Return ``{key: (authors, year)}`` for the entries of a BibTeX file."""
+    from pybtex.database import parse_file
+
+    labels = {}
+    for key, entry in parse_file(str(bib)).entries.items():
+        names = [" ".join(p.last_names) for p in entry.persons.get("author", [])]
+        who = f"{names[0]} et al." if len(names) > 2 else " and ".join(names)
+        who = who.replace("{", "").replace("}", "")
+        labels[key] = (who or key, entry.fields.get("year", "n.d."))
+    return labels
+
+
+def render_myst(nb: dict[str, Any], bib: Path) -> dict[str, Any]:
+    """Return a copy of ``nb`` whose Markdown reads without MyST.
+
+    Citations become "Author et al. (2024)" or "(Author et al., 2024)";
+    cross-references become their label or text; directives such as
+    ``{prf:theorem}`` become a bold heading followed by their body.
+    """
+    nb = copy.deepcopy(nb)
+    labels = citation_labels(bib)
+
+    def role(match: re.Match[str]) -> str:
+        kind, text = match[1], match[2]
+        if kind.startswith("cite"):
+            refs = [labels.get(k.strip(), (k.strip(), "")) for k in text.split(",")]
+            if kind == "cite:t":
+                return "; ".join(f"{who} ({year})" for who, year in refs)
+            return "(" + "; ".join(f"{who}, {year}" for who, year in refs) + ")"
+        title = re.match(r"(.*?)\s*<([^>]+)>$", text)
+        if title:
+            return title[1]
+        return f"({text})" if kind == "eq" else text
+
+    def directive(match: re.Match[str]) -> str:
+        name, arg = match["name"], match["arg"].strip()
+        lines = match["body"].splitlines()
+        while lines and lines[0].startswith(":"):
+            lines.pop(0)
+        body = "\n".join(lines).strip()
+        if name.endswith("-end"):
+            return ""
+        if name == "math":
+            return f"$$\n{body}\n$$"
+        heading = HEADINGS.get(name, name.split(":")[-1].capitalize())
+        if name.startswith("solution"):
+            arg = ""  # the label of the exercise it solves
+        heading = f"**{heading}{' (' + arg + ')' if arg else ''}.**"
+        return f"{heading} {body}" if body else heading
+
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = DIRECTIVE.sub(directive, _join(cell["source"]))
+            # MyST's labelled display maths "$$ ... $$ (label)" as a tag.
+            source = re.sub(r"\n\$\$ *\(([^)\n]+)\)", r"\n\\tag{\1}\n$$", source)
+            cell["source"] = ROLE.sub(role, source).strip()
+    return nb
+
+
 def strip_solutions(nb: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of ``nb`` without its solutions (student edition).
 
@@ -212,12 +289,18 @@ def add_colab_setup(nb: dict[str, Any], repository_url: str) -> dict[str, Any]:
 
 
 def reader_notebook(
-    nb: dict[str, Any], *, student: bool = False, repository_url: str = ""
+    nb: dict[str, Any],
+    *,
+    student: bool = False,
+    repository_url: str = "",
+    bib: Path | None = None,
 ) -> dict[str, Any]:
     """Return the notebook a reader downloads: glue rendered, optional edits."""
     out = render_glue(nb)
     if student:
         out = strip_solutions(out)
+    if bib is not None:
+        out = render_myst(out, bib)
     if repository_url:
         out = add_colab_setup(out, repository_url)
     return out

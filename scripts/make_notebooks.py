@@ -40,12 +40,13 @@ def main(argv: list[str]) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for md in code_chapters():
         nb = reader_notebook(
-            executed_notebook(md, args.cache), student=args.student, repository_url=repo
+            executed_notebook(md, args.cache), student=args.student,
+            repository_url=repo, bib=ROOT / "references.bib",
         )
         text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
         text = text.replace(str(ROOT) + "/", "")
-        if "{glue" in text:
-            raise SystemExit(f"{md.name}: a glue role is left in the notebook")
+        if "{glue" in text or "{cite" in text or "{prf:" in text:
+            raise SystemExit(f"{md.name}: a MyST role is left in the notebook")
         if args.student and "solution-start" in text:
             raise SystemExit(f"{md.name}: a solution is left in the student notebook")
         target = args.out / f"{md.stem}.ipynb"

@@ -19,7 +19,7 @@ import pytest
 from book_toc import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
-from notebook_export import render_glue, strip_solutions  # noqa: E402
+from notebook_export import render_glue, render_myst, strip_solutions  # noqa: E402
 
 PAGE = """\
 # Tiny
@@ -151,3 +151,16 @@ def test_strip_solutions_removes_prose_and_code():
     assert "Before." in sources and "After." in sources
     assert not any("hidden" in s.lower() or "secret" in s for s in sources)
     assert len(out.cells) == 4
+
+
+def test_render_myst_reads_as_plain_markdown():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "As {cite:t}`efron1979bootstrap` showed {cite:p}`akaike1974new`, see "
+        "{eq}`eq-x` and {ref}`the chapter <ch-puzzle>`.\n\n"
+        "```{prf:theorem} Big\n:label: thm-big\n\nIt holds.\n```\n\n"
+        "$$\nx = 1\n$$ (eq-x)\n")])
+    text = render_myst(nb, ROOT / "references.bib").cells[0].source
+    assert "Efron (1979) showed (Akaike, 1974), see (eq-x) and the chapter." in text
+    assert "**Theorem (Big).** It holds." in text
+    assert "\\tag{eq-x}" in text
+    assert "{" + "cite" not in text and "```" not in text
