@@ -263,9 +263,52 @@ def author_year_style() -> None:
         register_plugin("pybtex.style.formatting", "authoryear", AuthorYear)
 
 
+def round_author_year_citations() -> None:
+    """Register ``author_year_round``: "(Efron, 1979)" and "Efron (1979)".
+
+    sphinxcontrib-bibtex's ``author_year`` style uses square brackets; the
+    book's prose reads with round ones, as author-year citations usually do.
+    """
+    import dataclasses
+
+    import sphinxcontrib.bibtex.plugin as bibtex_plugin
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import (
+        AuthorYearReferenceStyle,
+    )
+
+    def round_brackets() -> BracketStyle:
+        return BracketStyle(left="(", right=")")
+
+    @dataclasses.dataclass
+    class RoundAuthorYear(AuthorYearReferenceStyle):
+        bracket_parenthetical: BracketStyle = dataclasses.field(
+            default_factory=round_brackets
+        )
+        bracket_textual: BracketStyle = dataclasses.field(
+            default_factory=round_brackets
+        )
+        bracket_author: BracketStyle = dataclasses.field(
+            default_factory=round_brackets
+        )
+        bracket_label: BracketStyle = dataclasses.field(
+            default_factory=round_brackets
+        )
+        bracket_year: BracketStyle = dataclasses.field(
+            default_factory=round_brackets
+        )
+
+    group = "sphinxcontrib.bibtex.style.referencing"
+    try:
+        bibtex_plugin.find_plugin(group, "author_year_round")
+    except ImportError:
+        bibtex_plugin.register_plugin(group, "author_year_round", RoundAuthorYear)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension."""
     author_year_style()
+    round_author_year_citations()
     app.add_config_value("llmonkeys_edition", "full", "env", [str])
     app.add_config_value("llmonkeys_pages_branch", "gh-pages", "html", [str])
     app.add_transform(RemoveSolutions)

@@ -29,6 +29,16 @@
       eq.style.setProperty("--llm-print-zoom",
         natural > PRINT_WIDTH ? (PRINT_WIDTH / natural).toFixed(3) : "1");
     }
+    // Inline maths cannot break across lines: one wider than its line
+    // becomes a scroll box of its own instead of running off the column.
+    for (const m of root.querySelectorAll('mjx-container:not([display="true"])')) {
+      if (m.parentElement.closest("mjx-assistive-mml")) continue;
+      const line = m.parentElement.getBoundingClientRect();
+      const math = m.querySelector("mjx-math");
+      const wide = math && math.getBoundingClientRect().width > line.width;
+      m.classList.toggle("llm-wide-inline", !!wide);
+      if (wide) boxes.add(m);
+    }
     for (const box of root.querySelectorAll(".llm-table-scroll, .pst-scrollable-table-container")) {
       boxes.add(box);
     }

@@ -95,6 +95,17 @@ async function run() {
     if (eq.parentElement.closest("mjx-assistive-mml")) continue;  // screen-reader copy
     wideness(eq, main, problems, "equation");
   }
+  for (const m of main.querySelectorAll('mjx-container:not([display="true"])')) {
+    if (m.parentElement.closest("mjx-assistive-mml")) continue;
+    const s = scroller(m);
+    if (s && s.kind === "scroll") {
+      if (s.el === m) wideness(m, main, problems, "inline maths");
+      continue;  // inside a scroll box (a table, a wide equation)
+    }
+    if (m.getBoundingClientRect().right > main.getBoundingClientRect().right + 1) {
+      problems.push(`inline maths runs off the column: ${describe(m)}`);
+    }
+  }
   for (const t of main.querySelectorAll("table")) wideness(t, main, problems, "table");
   for (const f of main.querySelectorAll("figure img, img")) {
     if (f.closest("details:not([open]), .toggle-hidden, [hidden]")) continue;
