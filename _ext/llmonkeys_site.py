@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -103,6 +104,61 @@ def caption_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None
         for image in figure.findall(nodes.image):
             if not image.get("alt"):
                 image["alt"] = text
+
+
+EXERCISE = re.compile(
+    r"^(`{3,}|:{3,})\{exercise(?:-start)?\}[ \t]*(?P<title>[^\n]*)\n"
+    r"(?:[ \t]*:[a-z-]+:[^\n]*\n)*?[ \t]*:label:[ \t]*(?P<label>\S+)",
+    re.MULTILINE,
+)
+EXERCISE_INDEX = "<!-- exercise-index -->"
+
+
+def toc_documents(srcdir: Path) -> list[str]:
+    """Return the documents of ``_toc.yml`` in reading order."""
+    import yaml
+
+    toc = yaml.safe_load((srcdir / "_toc.yml").read_text())
+    names = [toc["root"]]
+
+    def walk(entries: list[dict[str, Any]] | None) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [n.removesuffix(".md") for n in names]
+
+
+def exercise_index(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Fill the exercise index page: every exercise of the book, linked.
+
+    The page holds the marker ``<!-- exercise-index -->``; each chapter's
+    exercises (label and title, read from its source) replace it, as
+    ``{numref}`` links, so the numbers are the book's own. The page is
+    rebuilt whenever a chapter changes.
+    """
+    if EXERCISE_INDEX not in source[0]:
+        return
+    srcdir = Path(app.srcdir)
+    lines = []
+    for doc in toc_documents(srcdir):
+        path = srcdir / f"{doc}.md"
+        if doc == docname or not path.is_file():
+            continue
+        app.env.note_dependency(str(path))
+        found = EXERCISE.findall(path.read_text())
+        if not found:
+            continue
+        lines.append(f"\n## {{doc}}`/{doc}`\n")
+        for _, title, label in found:
+            link = f"{{numref}}`Exercise %s <{label}>`"
+            lines.append(f"- {link}" + (f": {title.strip()}" if title.strip() else ""))
+    source[0] = source[0].replace(EXERCISE_INDEX, "\n".join(lines) + "\n")
 
 
 def mathjax_dir() -> Path:
@@ -315,6 +371,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config_inited, priority=400)
     app.connect("builder-inited", singlehtml_visitors, priority=400)
     app.connect("doctree-resolved", caption_alt_text)
+    app.connect("source-read", exercise_index)
     app.connect("html-page-context", add_colab_button, priority=510)
     app.connect("html-page-context", tidy_page, priority=900)
     app.connect("build-finished", copy_mathjax)

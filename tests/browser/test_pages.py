@@ -51,3 +51,19 @@ def test_no_builder_paths_in_pages():
     root = str(site_dir().resolve().parents[1])
     for page in PAGES:
         assert root not in (site_dir() / page).read_text(), page
+
+
+def test_exercise_index_lists_every_exercise():
+    """The exercise index links each exercise of every chapter in the toc."""
+    import re
+
+    from book_toc import code_chapters
+
+    defined = sum(
+        len(re.findall(r"^```\{exercise(?:-start)?\}", p.read_text(), re.M))
+        for p in code_chapters()
+    )
+    html = (site_dir() / "chapters" / "exercises.html").read_text()
+    linked = re.findall(r'<a class="reference internal" href="[^"]+#[^"]+">'
+                        r'<span class="std std-numref">Exercise \d+', html)
+    assert defined > 0 and len(linked) == defined
