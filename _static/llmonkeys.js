@@ -43,8 +43,23 @@
       boxes.add(box);
     }
     for (const box of boxes) {
-      box.classList.toggle("llm-scrollable", box.scrollWidth > box.clientWidth + 1);
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("llm-scrollable", scrolls);
+      if (scrolls && !box.dataset.llmCue) {
+        box.dataset.llmCue = "1";
+        box.addEventListener("scroll", () => cue(box), { passive: true });
+      }
+      cue(box);
     }
+  }
+
+  // Which sides of a scroll box hide more content.
+  function cue(box) {
+    const scrolls = box.classList.contains("llm-scrollable");
+    const left = box.scrollLeft;
+    box.classList.toggle("llm-more-left", scrolls && left > 1);
+    box.classList.toggle("llm-more-right",
+      scrolls && left + box.clientWidth < box.scrollWidth - 1);
   }
 
   function lightbox(event) {
