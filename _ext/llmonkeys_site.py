@@ -222,7 +222,9 @@ def add_colab_button(app: Sphinx, pagename: str, templatename: str,
         f"{org_repo}/blob/{branch}/_sources/{context['ipynb_source']}"
     )
     for button in context.get("header_buttons", []):
-        if button.get("label") == "launch-buttons":
+        if button.get("label") == "launch-buttons" and not any(
+            b.get("text") == "Colab" for b in button["buttons"]
+        ):
             button["buttons"].append(
                 {
                     "type": "link",
