@@ -35,6 +35,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).parents[1] / "tests"))  # book_toc
 from notebook_export import executed_notebook, reader_notebook  # noqa: E402
 
 LOGGER = logging.getLogger(__name__)
@@ -114,26 +115,6 @@ EXERCISE = re.compile(
 EXERCISE_INDEX = "<!-- exercise-index -->"
 
 
-def toc_documents(srcdir: Path) -> list[str]:
-    """Return the documents of ``_toc.yml`` in reading order."""
-    import yaml
-
-    toc = yaml.safe_load((srcdir / "_toc.yml").read_text())
-    names = [toc["root"]]
-
-    def walk(entries: list[dict[str, Any]] | None) -> None:
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [n.removesuffix(".md") for n in names]
-
-
 def exercise_index(app: Sphinx, docname: str, source: list[str]) -> None:
     """Fill the exercise index page: every exercise of the book, linked.
 
@@ -144,10 +125,12 @@ def exercise_index(app: Sphinx, docname: str, source: list[str]) -> None:
     """
     if EXERCISE_INDEX not in source[0]:
         return
+    from book_toc import toc_files  # tests/book_toc.py: the one toc reader
+
     srcdir = Path(app.srcdir)
     lines = []
-    for doc in toc_documents(srcdir):
-        path = srcdir / f"{doc}.md"
+    for path in toc_files():
+        doc = path.relative_to(srcdir).with_suffix("").as_posix()
         if doc == docname or not path.is_file():
             continue
         app.env.note_dependency(str(path))
