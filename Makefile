@@ -2,6 +2,12 @@
 #   make book   set up .venv, fetch and verify the data, build the HTML book
 #   make test   set up .venv, fetch the data, run lint, unit tests and nbval
 # Set LLMONKEYS_DATA_MIRROR to a local copy of the data to work offline.
+# More (README, "Run a chapter yourself" and "Teaching with it"):
+#   make pagetest       every page of _build/html in headless Chromium (1280, 390 px)
+#   make student        the book without solutions, in _build/student/_build/html
+#   make notebooks      executed .ipynb per chapter, numbers in the prose, in
+#                       _build/notebooks (STUDENT=1: without solutions)
+#   make pdf            the whole book as one PDF, _build/pdf/book.pdf
 
 VENV   ?= .venv
 PYTHON ?= python3
@@ -12,10 +18,17 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test venv data lint unit nbval bench clean clean-all
+JB     := $(VENV)/bin/jupyter-book
+JBFLAGS := -W -n --keep-going
+# All builds share one execution cache (_build/.jupyter_cache), which nbval
+# fills too: a chapter is executed once, whatever is built after it.
+CACHE  := _build/.jupyter_cache
+
+.PHONY: book test venv data lint unit nbval bench clean clean-all \
+	pagetest chromium student notebooks pdf
 
 book: data
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(JB) build . $(JBFLAGS)
 
 test: data lint unit nbval
 
@@ -33,14 +46,37 @@ data: venv
 	$(PY) -m llmonkeys fetch
 
 lint: venv
-	$(VENV)/bin/ruff check lib tests benchmarks scripts
+	$(VENV)/bin/ruff check lib tests benchmarks scripts _ext
 	$(PY) scripts/lint_chapters.py
 
 unit: venv
 	$(VENV)/bin/pytest tests
 
 nbval: data
-	$(PY) scripts/nbval_chapters.py
+	$(PY) scripts/nbval_chapters.py --cache=$(CACHE)
+
+# Headless Chromium from Debian (apt-get, as root) when it is missing.
+chromium:
+	@bash scripts/ensure_chromium.sh
+
+# Builds nothing: checks the site that `make book` built.
+pagetest: venv chromium
+	LLMONKEYS_PAGETEST=1 $(VENV)/bin/pytest tests/browser
+
+# The student edition: every solution removed (_ext/llmonkeys_site.py).
+student: data
+	LLMONKEYS_EDITION=student $(JB) build . $(JBFLAGS) --path-output _build/student
+
+# Executed notebooks with the glued numbers in their prose.
+notebooks: book
+	$(PY) scripts/make_notebooks.py --out _build/notebooks$(if $(STUDENT),-student) \
+		$(if $(STUDENT),--student)
+
+# One PDF of the whole book: a single-page HTML build printed by headless
+# Chromium (Debian packages only; no LaTeX).
+pdf: data chromium
+	$(JB) build . $(JBFLAGS) --builder singlehtml
+	$(PY) scripts/make_pdf.py _build/singlehtml _build/pdf/book.pdf
 
 # Speed and accuracy benchmarks (several minutes; not part of `make test`).
 bench: data

@@ -5,11 +5,17 @@ is converted into a temporary folder (never into the repository) and
 ``pytest --nbval-lax`` executes them there. A chapter with code that is not
 collected, or any cell that raises (check cells included), fails the run.
 
-Usage: python scripts/nbval_chapters.py [pytest options] [chapter stems]
+With ``--cache=DIR`` (CI, ``make test``), each chapter that passes is also
+stored with its outputs in the jupyter-cache ``DIR`` that the book build reads
+(``scripts/nbval_cache_plugin.py``), so ``make book`` afterwards does not
+execute it again: CI executes each chapter once.
+
+Usage: python scripts/nbval_chapters.py [--cache=DIR] [pytest options] [chapter stems]
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,7 +30,8 @@ from book_toc import code_chapters  # noqa: E402
 
 def main(argv: list[str]) -> int:
     only = {a for a in argv if not a.startswith("-")}
-    options = [a for a in argv if a.startswith("-")]
+    cache = next((a.split("=", 1)[1] for a in argv if a.startswith("--cache=")), "")
+    options = [a for a in argv if a.startswith("-") and not a.startswith("--cache=")]
     chapters = [p for p in code_chapters() if not only or p.stem in only]
     if only - {p.stem for p in chapters}:
         print(f"unknown chapters: {sorted(only - {p.stem for p in chapters})}")
@@ -33,6 +40,7 @@ def main(argv: list[str]) -> int:
         notebooks = []
         for md in chapters:
             nb = jupytext.read(md)
+            nb.metadata["llmonkeys_source"] = str(md.resolve())
             target = Path(tmp) / f"{md.stem}.ipynb"
             jupytext.write(nb, target)
             notebooks.append(str(target))
@@ -43,7 +51,14 @@ def main(argv: list[str]) -> int:
             "--nbval-cell-timeout=900", "-o", "filterwarnings=", "--rootdir", tmp,
             *options, *notebooks,
         ]
-        result = subprocess.run(cmd, cwd=tmp, check=False)
+        env = dict(os.environ)
+        if cache:
+            env["LLMONKEYS_NBVAL_CACHE"] = str(Path(cache).resolve())
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(ROOT / "scripts"), env.get("PYTHONPATH", "")) if p
+            )
+            cmd[3:3] = ["-p", "nbval_cache_plugin"]
+        result = subprocess.run(cmd, cwd=tmp, check=False, env=env)
         return result.returncode
 
 

@@ -53,3 +53,11 @@ def beta_data():
 def beta_fit(beta_data):
     n, c = beta_data
     return fits.fit_scaled_beta_binomial(n, c, scale=SCALE)
+
+
+# The browser page test needs a built site and Chromium: `make pagetest` runs
+# it (LLMONKEYS_PAGETEST=1), `make test` and a bare `pytest tests` do not.
+import os  # noqa: E402
+
+if os.environ.get("LLMONKEYS_PAGETEST") != "1":
+    collect_ignore = ["browser"]

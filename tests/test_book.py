@@ -64,3 +64,17 @@ def test_references_sorted_and_keys_well_formed():
     keys = re.findall(r"@\w+\{([^,]+),", (ROOT / "references.bib").read_text())
     assert keys == sorted(keys)
     assert all(re.fullmatch(r"[a-z]+\d{4}[a-z]+", k) for k in keys), keys
+
+
+def test_every_reference_links_to_its_source():
+    """Each entry has a DOI, an arXiv identifier or a URL (issue 15, item 10)."""
+    import re
+
+    text = (ROOT / "references.bib").read_text()
+    entries = re.split(r"\n(?=@)", text.strip())
+    missing = [
+        re.match(r"@\w+\{([^,]+),", e).group(1)
+        for e in entries
+        if not re.search(r"^\s*(doi|eprint|url)\s*=", e, re.MULTILINE)
+    ]
+    assert not missing, f"references without DOI, arXiv or URL: {missing}"

@@ -42,13 +42,18 @@ __all__ = [
 
 
 def set_style() -> None:
-    """Set the book's plotting theme (seaborn ``whitegrid``, paper context)."""
+    """Set the book's plotting theme (seaborn ``whitegrid``, paper context).
+
+    Figures render at 200 dpi: a figure drawn for the 670 px text column
+    (about 6.5 in wide) stays sharp on high-density screens and when a
+    reader clicks it to see it full size. The default size fits the column.
+    """
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
     plt.rcParams.update(
         {
-            "figure.figsize": (7.0, 4.2),
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
+            "figure.figsize": (6.5, 3.8),
+            "figure.dpi": 200,
+            "savefig.dpi": 200,
             "axes.titlesize": "medium",
             "legend.fontsize": "small",
             "figure.constrained_layout.use": True,
