@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -81,6 +82,7 @@ class _FakeData:
         os.environ.clear()
         os.environ.update(self.saved[1])
         datasets.registry.cache_clear()
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def stray_files(self):
         return [p for p in self.cache.rglob("*") if p.is_file()
