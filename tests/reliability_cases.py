@@ -1,4 +1,4 @@
-"""Adversarial cases of issue 11 (items 2-5, data layer and pandas inputs).
+"""Adversarial cases of issue 11 (items 1-5: fits, data layer, inputs).
 
 Each case runs an input a user could pass and sorts the outcome into
 
@@ -26,12 +26,14 @@ import socket
 import tempfile
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+import llmonkeys as lm
 from llmonkeys import datasets, estimators
 
 BOUND = 5.0  # seconds a data-layer case may take before it counts as a hang
@@ -284,8 +286,115 @@ def estimator_cases():
                       expected=estimators.pass_at_k(n.to_numpy(), c.to_numpy(), 5)))
 
 
+def _fit_outcome(func, words=()):
+    """Sort a call that must raise (clearly) or return a sane number.
+
+    A number counts as silent-wrong when it comes from a fit that did not
+    converge, is not finite, or is an exponent on or near a shape bound
+    (below 2e-4 or above 1e3); a raised ValueError/TypeError is ok when
+    it holds ``words``; a numpy warning with a number is unclear.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = func()
+        except (ValueError, TypeError) as err:
+            msg = f"{type(err).__name__}: {err}"
+            clear = all(w.lower() in str(err).lower() for w in words)
+            return ("ok" if clear else "unclear"), msg[:140]
+    numpy_warns = [w for w in caught if w.category is RuntimeWarning]
+    if isinstance(value, lm.ExponentEstimate):
+        bad = (value.fit is not None and not value.fit.converged) or not (
+            np.isfinite(value.prefactor) and 2e-4 < value.exponent < 1e3)
+        return (("silent-wrong" if bad else "ok"),
+                f"exponent {value.exponent:.4g}, prefactor {value.prefactor:.4g}")
+    if isinstance(value, lm.BootstrapResult):
+        finite = value.samples[np.isfinite(value.samples)]
+        bad = finite.size and ((finite <= 2e-4) | (finite >= 1e3)).any()
+        return (("silent-wrong" if bad else "ok"),
+                f"interval [{value.low:.4g}, {value.high:.4g}], "
+                f"{value.n_failed} failed")
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        return "silent-wrong", f"returned {np.ravel(arr)[:3]}"
+    if numpy_warns:
+        return "unclear", f"returned {np.ravel(arr)[:3]} with a numpy warning"
+    return "silent-wrong", f"returned {np.ravel(arr)[:3]}"
+
+
+def fit_cases():
+    """Yield (item, case, outcome, detail) for fits and numeric smalls."""
+    toys = {"one problem solved once (100 attempts)": (100, [0] * 19 + [1]),
+            "no overdispersion (c = 50, 51)": (100, [50, 51] * 15),
+            "all or nothing (c = 0 or n)": (100, [0] * 10 + [100] * 10)}
+    for name, (n, c) in toys.items():
+        c = np.array(c)
+        for method in ("tail-index", "distributional"):
+            yield (1, f"estimate_exponent {method}: {name}",
+                   *_fit_outcome(lambda n=n, c=c, m=method:
+                                 lm.estimate_exponent(n, c, m),
+                                 ["did not converge"]))
+        yield (1, f"tail-index forecast: {name}",
+               *_fit_outcome(lambda n=n, c=c: lm.forecast.forecast_neg_log_pass_at_k(
+                   n, c, [1e4], "tail-index"), ["did not converge"]))
+        yield (1, f"bootstrap_exponent tail-index: {name}",
+               *_fit_outcome(lambda n=n, c=c: lm.bootstrap_exponent(
+                   n, c, "tail-index", n_boot=20, seed=0),
+                   ["did not converge"]))
+    few = np.array([0, 0, 0, 1, 0, 0, 2, 0, 0, 10])
+    yield (1, "bootstrap_exponent tail-index: 10 problems x 10 attempts",
+           *_fit_outcome(lambda: lm.bootstrap_exponent(
+               10, few, "tail-index", n_boot=20, seed=0)))
+    pythia = datasets.load_pythia_math()
+    for model, budget in (("Pythia 70M", 10), ("Pythia 70M", 30),
+                          ("Pythia 160M", 10), ("Pythia 160M", 30)):
+        g = pythia[pythia["model"] == model]
+        for seed in range(10):
+            sub = lm.forecast.subsample_counts(g["n"], g["c"], budget, seed)
+            if not sub.any():
+                continue  # nothing solved: a clear error before and after
+            yield (1, f"estimate_exponent tail-index: {model}, {budget} "
+                   f"attempts, seed {seed}",
+                   *_fit_outcome(lambda b=budget, s=sub: lm.estimate_exponent(
+                       b, s, "tail-index"), ["did not converge"]))
+    # Item 5: numeric smalls.
+    yield (5, "posterior_failure_rate alpha = -1",
+           *_fit_outcome(lambda: lm.forecast.posterior_failure_rate(
+               [10], [1], [5], -1.0, 1.0), ["alpha must be"]))
+    yield (5, "posterior_failure_rate beta = -1",
+           *_fit_outcome(lambda: lm.forecast.posterior_failure_rate(
+               [10], [1], [5], 1.0, -1.0), ["beta must be"]))
+    yield (5, "scaled_beta_binomial_logpmf at n = 1e12",
+           *_fit_outcome(lambda: lm.scaled_beta_binomial_logpmf(
+               3, 1e12, 0.5, 2.0, 0.9), ["n must be <="]))
+    yield (5, "subsample_counts with n = 2e9",
+           *_fit_outcome(lambda: lm.forecast.subsample_counts(
+               2 * 10**9, 5, 10, 0), ["subsample_counts", "n must be <"]))
+    yield (5, "ScaledBeta(1000, 1e6).asymptotic()",
+           *_fit_outcome(lambda: lm.ScaledBeta(1000.0, 1e6).asymptotic()[0],
+                         ["prefactor", "exceeds"]))
+    for seed in (-1, 1.5, "a"):
+        yield (5, f"bootstrap_exponent seed={seed!r}",
+               *_fit_outcome(lambda s=seed: lm.bootstrap_exponent(
+                   100, np.arange(20) * 5, n_boot=5, seed=s), ["seed must"]))
+    # Log-pmf accuracy at the fit's upper bound, against mpmath (50 digits,
+    # closed form): documented as about 2e-10 there.
+    import mpmath as mp
+    mp.mp.dps = 50
+    got = float(lm.scaled_beta_binomial_logpmf(0, 10, 1e6, 1e6))
+    a = mp.mpf(10) ** 6
+    ref = mp.log(mp.beta(a, a + 10)) - mp.log(mp.beta(a, a))
+    err = abs(float(mp.exp(got - ref) - 1))
+    documented = "2 \\times 10^{-10}" in (
+        lm.scaled_beta_binomial_logpmf.__doc__ or "")
+    yield (5, "beta-binomial log-pmf at alpha = beta = 1e6 vs documented",
+           "ok" if documented and err < 5e-10 else "silent-wrong",
+           f"relative error {err:.2g}; documented 2e-10: {documented}")
+
+
 def run_all():
-    return list(data_layer_cases()) + list(estimator_cases())
+    return (list(data_layer_cases()) + list(estimator_cases())
+            + list(fit_cases()))
 
 
 if __name__ == "__main__":

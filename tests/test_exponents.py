@@ -307,7 +307,10 @@ def test_bootstrap_degenerate_replicates_are_nan():
     n = np.full(40, 100)
     c = np.zeros(40, dtype=int)
     c[0] = 5
-    boot = exponents.bootstrap_exponent(n, c, "least-squares", n_boot=60, seed=0)
+    with pytest.warns(exponents.FailedReplicatesWarning, match=r"of 60 "
+                      r"replicates failed"):
+        boot = exponents.bootstrap_exponent(n, c, "least-squares", n_boot=60,
+                                            seed=0)
     assert boot.n_failed == np.isnan(boot.samples).sum() > 0
     assert np.isfinite(boot.low) and np.isfinite(boot.high)
 

@@ -555,7 +555,8 @@ def as_generator(rng: object, name: str = "rng") -> np.random.Generator:
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if int(rng) < 0:
-            raise ValueError(f"{name} seed must be >= 0; got {rng!r}")
+            label = name if name.endswith("seed") else f"{name} seed"
+            raise ValueError(f"{label} must be >= 0; got {rng!r}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{name} must be a numpy.random.Generator or a non-negative int seed; "
