@@ -231,3 +231,18 @@ def test_bootstrap_seeds_get_clear_messages(seed, error, match):
     c = np.arange(20) * 5
     with pytest.raises(error, match=match):
         lm.bootstrap_exponent(100, c, n_boot=5, seed=seed)
+
+
+def test_curve_exponents_gives_nan_for_a_failed_fit():
+    n, c = TOY["no overdispersion"]
+    bad = lm.fit_scaled_beta_binomial(n, c)
+    rng = np.random.default_rng(1)
+    good = lm.fit_scaled_beta_binomial(
+        100, rng.binomial(100, rng.beta(0.4, 3.0, 200)))
+    assert not bad.converged and good.converged
+    with pytest.warns(FailedReplicatesWarning, match=r"1 of 2 fits did not"):
+        table = lm.curve_exponents({("flat", "scaled-beta"): bad,
+                                    ("ok", "scaled-beta"): good}, [1, 10, 100])
+    row = table.set_index("model")
+    assert not row.loc["flat", "converged"] and np.isnan(row.loc["flat", "exponent"])
+    assert row.loc["ok", "converged"] and 0 < row.loc["ok", "exponent"] < 1

@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 class FailedReplicatesWarning(RuntimeWarning):
-    """Some bootstrap replicates failed; they are NaN and counted."""
+    """Some replicates (or fits of a table) failed; NaN, and counted."""
 
 
 Method = Literal["least-squares", "distributional", "tail-index"]
@@ -1156,8 +1156,10 @@ def curve_exponents(
         the order of ``fits``), ``prefactor`` and
         ``exponent`` of the least-squares power law of the fitted law's
         exact curve :math:`-\log \mathrm{pass}_D@k` over ``k`` (the
-        paper's distributional estimate), and ``tail_index``, the law's
-        asymptotic exponent.
+        paper's distributional estimate), ``tail_index``, the law's
+        asymptotic exponent, and ``converged``. A fit that did not
+        converge gives NaN there, with a
+        :class:`FailedReplicatesWarning`.
 
     Raises
     ------
@@ -1177,13 +1179,26 @@ def curve_exponents(
         raise ValueError("k must hold at least two distinct budgets")
     rows = []
     for (model, family), fit in fits.items():
+        if not fit.converged:  # no estimate: NaN, flagged and warned
+            rows.append({"model": model, "family": family, "prefactor": np.nan,
+                         "exponent": np.nan, "tail_index": np.nan,
+                         "converged": False})
+            continue
         y = fit.distribution.neg_log_pass_at_k(k_arr)
         keep = np.isfinite(y) & (y > 0)
         pl = fit_power_law(k_arr[keep].astype(np.float64), y[keep])
         rows.append({"model": model, "family": family,
                      "prefactor": pl.prefactor, "exponent": pl.exponent,
-                     "tail_index": fit.exponent})
-    return ordered_categories(pd.DataFrame(rows), "model", "family")
+                     "tail_index": fit.exponent, "converged": True})
+    table = pd.DataFrame(rows)
+    n_failed = int((~table["converged"]).sum())
+    if n_failed:
+        warnings.warn(
+            f"curve_exponents: {n_failed} of {len(table)} fits did not "
+            "converge; their exponents are NaN (converged=False)",
+            FailedReplicatesWarning, stacklevel=2,
+        )
+    return ordered_categories(table, "model", "family")
 
 
 def bootstrap_stopped_exponents(
