@@ -269,14 +269,16 @@ def test_unknown_path(fake):
 def test_url_mirror_and_upstream_base(fake, monkeypatch):
     # No download here: only where a fetch would go.
     monkeypatch.setenv("LLMONKEYS_DATA_MIRROR", "https://example.invalid/data")
-    pup, downloader, source = datasets._pooch()
-    assert pup.base_url == "https://example.invalid/data/"
-    assert downloader is None and "https://example.invalid/data" in source
+    source = datasets._source()
+    assert source.base_url == "https://example.invalid/data/"
+    assert source.folder is None
+    assert "https://example.invalid/data" in source.description
+    assert source.locate("a/b.csv") == "https://example.invalid/data/a/b.csv"
     monkeypatch.setenv("LLMONKEYS_DATA_MIRROR", "  ")
-    pup, downloader, source = datasets._pooch()
-    assert pup.base_url == datasets.UPSTREAM_BASE_URL
-    assert datasets.UPSTREAM_COMMIT in pup.base_url
-    assert downloader is None
+    source = datasets._source()
+    assert source.base_url == datasets.UPSTREAM_BASE_URL
+    assert datasets.UPSTREAM_COMMIT in source.base_url
+    assert source.folder is None
 
 
 def test_mirror_folder_is_never_written_to(fake):

@@ -371,6 +371,7 @@ def test_curves_by_model_and_fits():
         {
             "model": pd.Categorical(["b", "b", "a", "a"], categories=["b", "a"],
                                     ordered=True),
+            "problem": [0, 1, 0, 1],
             "n": [100, 100, 100, 100],
             "c": [1, 3, 0, 2],
         }

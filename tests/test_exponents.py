@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,7 +33,14 @@ from synthetic import (
 
 def test_curve_exponents_match_estimate_exponent(counts, fitted):
     k = exponents.default_k_grid(400)
-    ce = exponents.curve_exponents(fitted[1], k).set_index(["model", "family"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ce = exponents.curve_exponents(fitted[1], k).set_index(["model", "family"])
+    # A fit that did not converge gives NaN (and a warning), not a number.
+    failed = [key for key, fit in fitted[1].items() if not fit.converged]
+    assert len(caught) == (1 if failed else 0)
+    assert ce["exponent"].isna().sum() == len(failed)
+    assert (~ce["converged"]).sum() == len(failed)
     sub = counts[counts["model"] == "M0"]
     est = exponents.estimate_exponent(sub["n"], sub["c"], "distributional", k=k)
     assert ce.loc[("M0", "scaled-beta"), "exponent"] == pytest.approx(
@@ -307,7 +316,10 @@ def test_bootstrap_degenerate_replicates_are_nan():
     n = np.full(40, 100)
     c = np.zeros(40, dtype=int)
     c[0] = 5
-    boot = exponents.bootstrap_exponent(n, c, "least-squares", n_boot=60, seed=0)
+    with pytest.warns(exponents.FailedReplicatesWarning, match=r"of 60 "
+                      r"replicates failed"):
+        boot = exponents.bootstrap_exponent(n, c, "least-squares", n_boot=60,
+                                            seed=0)
     assert boot.n_failed == np.isnan(boot.samples).sum() > 0
     assert np.isfinite(boot.low) and np.isfinite(boot.high)
 

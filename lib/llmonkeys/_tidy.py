@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from numpy.typing import NDArray
 
-from llmonkeys._validation import check_counts
+from llmonkeys._validation import check_counts, check_tidy_frame
 
 __all__ = [
     "check_tidy_counts",
@@ -20,13 +20,18 @@ __all__ = [
 ]
 
 
-def check_tidy_counts(counts: object) -> pd.DataFrame:
+def check_tidy_counts(
+    counts: object, *, require_problem: bool = False
+) -> pd.DataFrame:
     """Return ``counts`` if it is a non-empty frame of valid tidy counts.
 
     Parameters
     ----------
     counts : object
-        Candidate frame with columns ``model``, ``n``, ``c``.
+        Candidate frame with columns ``model``, ``n``, ``c`` and, when
+        ``require_problem`` (or when present), ``problem``.
+    require_problem : bool, default False
+        Require a ``problem`` column.
 
     Returns
     -------
@@ -35,24 +40,27 @@ def check_tidy_counts(counts: object) -> pd.DataFrame:
 
     Raises
     ------
+    TypeError
+        If it is not a data frame.
     ValueError
-        If it is not a data frame, lacks a column, is empty, or holds
-        invalid counts.
+        If it lacks a column, is empty, a row's ``model`` (or ``problem``)
+        is missing, two rows share a (model, problem), or a model's counts
+        are invalid (the message names the model).
     """
-    if not isinstance(counts, pd.DataFrame):
-        raise ValueError(
-            "counts must be a pandas DataFrame with columns 'model', 'n', 'c'; "
-            f"got {type(counts).__name__}"
-        )
-    missing = {"model", "n", "c"} - set(counts.columns)
-    if missing:
-        raise ValueError(
-            f"counts must have columns 'model', 'n', 'c'; missing {sorted(missing)}"
-        )
-    if counts.empty:
+    has_problem = require_problem or (
+        isinstance(counts, pd.DataFrame) and "problem" in counts.columns)
+    columns = ("model", "problem", "n", "c") if has_problem else ("model", "n", "c")
+    key = ("model", "problem") if has_problem else ("model",)
+    frame = check_tidy_frame(counts, "counts", columns, key=key,
+                             unique=has_problem)
+    if frame.empty:
         raise ValueError("counts is empty; need at least one model with problems")
-    check_counts(counts["n"].to_numpy(), counts["c"].to_numpy())
-    return counts
+    for model, sub in frame.groupby("model", observed=True, sort=True):
+        try:
+            check_counts(sub["n"].to_numpy(), sub["c"].to_numpy())
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"model {model!r}: {err}") from None
+    return frame
 
 
 def groups_by_model(

@@ -11,9 +11,12 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "check_aligned",
+    "check_tidy_frame",
     "as_float_array",
     "as_count_array",
     "check_counts",
@@ -37,8 +40,10 @@ def _describe_bad(name: str, values: NDArray, mask: NDArray, what: str) -> str:
     return f"{name} must be {what}; got {shown}{more}"
 
 
-def as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
-    """Convert ``x`` to a finite float64 array or raise.
+def as_float_array(
+    x: ArrayLike, name: str, *, finite: bool = True
+) -> NDArray[np.float64]:
+    """Convert ``x`` to a (finite) float64 array or raise.
 
     Parameters
     ----------
@@ -46,6 +51,9 @@ def as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
         Real numbers.
     name : str
         Argument name used in error messages.
+    finite : bool, default True
+        Refuse NaN and infinities; with False they pass (for callers that
+        leave such points out and count them).
 
     Returns
     -------
@@ -57,19 +65,152 @@ def as_float_array(x: ArrayLike, name: str) -> NDArray[np.float64]:
     TypeError
         If ``x`` is not numeric (strings, objects, complex numbers).
     ValueError
-        If ``x`` contains NaN or infinite values.
+        If ``finite`` and ``x`` contains NaN or infinite values.
     """
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # numpy: "inhomogeneous shape"
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers; got a ragged "
+            "nested sequence (rows of different lengths); pad or split it"
+        ) from None
+    if arr.dtype.kind == "O":
+        _refuse_objects(arr, name)
     # Kinds: signed and unsigned integers, floats (not bool, complex, ...).
     if arr.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must be real numbers (int or float); got dtype {arr.dtype}"
         )
     arr = arr.astype(np.float64)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        raise ValueError(_describe_bad(name, arr, ~finite, "finite (no NaN or inf)"))
+    if not finite:
+        return arr
+    ok = np.isfinite(arr)
+    if not ok.all():
+        raise ValueError(_describe_bad(name, arr, ~ok, "finite (no NaN or inf)"))
     return arr
+
+
+def _refuse_objects(arr: NDArray, name: str) -> None:
+    """Raise a TypeError naming the first entry of an object array."""
+    detail = "convert it with numpy.asarray(x, dtype=float)"
+    for value in arr.ravel():
+        if value is None or value is pd.NA or value is pd.NaT:
+            detail = (f"it holds a missing value ({value!r}); drop or fill the "
+                      "missing entries first")
+            break
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            detail = f"it holds {value!r} of type {type(value).__name__}"
+            break
+    raise TypeError(
+        f"{name} must be real numbers (int or float); got dtype object: "
+        f"{detail}"
+    )
+
+
+def check_aligned(**args: object) -> None:
+    """Refuse pandas arguments whose indexes differ.
+
+    numpy pairs entries by position. Two pandas objects with different
+    indexes (other labels, or the same labels in another order) would
+    then be paired silently wrongly, so they are refused; equal indexes,
+    numpy arrays, lists and scalars pass.
+
+    Parameters
+    ----------
+    **args : object
+        Arguments by name.
+
+    Raises
+    ------
+    ValueError
+        If two pandas Series or DataFrames have unequal indexes.
+    """
+    indexed = [(k, v.index) for k, v in args.items()
+               if isinstance(v, pd.Series | pd.DataFrame)]
+    for (name_a, ia), (name_b, ib) in zip(indexed, indexed[1:], strict=False):
+        if ia.equals(ib):
+            continue
+        if len(ia) == len(ib) and set(ia) == set(ib):
+            what = "the same labels in a different order"
+        else:
+            only = [x for x in ia if x not in set(ib)][:3] or [
+                x for x in ib if x not in set(ia)][:3]
+            what = f"different labels (e.g. {only})"
+        raise ValueError(
+            f"{name_a} and {name_b} are pandas objects with {what}; entries "
+            "are paired by position, so this would pair the wrong rows. Align "
+            f"them first ({name_b} = {name_b}.reindex({name_a}.index)) or pass "
+            "numpy arrays"
+        )
+
+
+def check_tidy_frame(
+    frame: object,
+    name: str,
+    columns: tuple[str, ...],
+    key: tuple[str, ...],
+    *,
+    unique: bool = True,
+) -> pd.DataFrame:
+    """Validate a tidy DataFrame: columns present, keys not missing, unique.
+
+    Parameters
+    ----------
+    frame : object
+        Candidate DataFrame.
+    name : str
+        Argument name used in error messages.
+    columns : tuple of str
+        Required columns.
+    key : tuple of str
+        Columns that identify a row: never missing (NaN, None), and (if
+        ``unique``) no two rows share a key.
+    unique : bool, default True
+        Refuse rows that share a key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame.
+    ValueError
+        If a column is missing, a key is missing in some row, or rows
+        share a key; the message names the rows.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"{name} must be a pandas DataFrame; got {type(frame).__name__}"
+        )
+    missing = [col for col in columns if col not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{name} must have columns {', '.join(map(repr, columns))}; "
+            f"missing {missing}"
+        )
+    for col in key:
+        na = frame[col].isna().to_numpy()
+        if na.any():
+            rows = list(frame.index[na][:5])
+            more = "" if na.sum() <= 5 else f" (and {na.sum() - 5} more)"
+            raise ValueError(
+                f"{name}[{col!r}] is missing (NaN or None) in rows with index "
+                f"{rows}{more}; every row needs a {col}: label or drop them"
+            )
+    dup = frame.duplicated(list(key), keep=False).to_numpy()
+    if unique and dup.any():
+        keys = frame.loc[dup, list(key)].drop_duplicates()
+        shown = [tuple(r) for r in keys.head(3).itertuples(index=False)]
+        more = "" if len(keys) <= 3 else f" (and {len(keys) - 3} more)"
+        raise ValueError(
+            f"{name} has duplicate ({', '.join(key)}) rows: {shown}{more}, "
+            f"{int(dup.sum())} rows in all; each must appear once: drop the "
+            "duplicates or combine their counts"
+        )
+    return frame
 
 
 def as_count_array(x: ArrayLike, name: str, minimum: int = 0) -> NDArray[np.int64]:
@@ -160,9 +301,11 @@ def check_counts(
     Raises
     ------
     ValueError
-        If a count is negative, not whole, NaN, ``n < 1``, ``c > n``, or
-        the shapes do not broadcast.
+        If a count is negative, not whole, NaN, ``n < 1``, ``c > n``, the
+        shapes do not broadcast, or ``n`` and ``c`` are pandas objects
+        with different indexes.
     """
+    check_aligned(n=n, c=c)
     n_arr = as_count_array(n, "n", minimum=1)
     c_arr = as_count_array(c, "c", minimum=0)
     n_arr, c_arr = broadcast(n=n_arr, c=c_arr)
@@ -413,7 +556,8 @@ def as_generator(rng: object, name: str = "rng") -> np.random.Generator:
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if int(rng) < 0:
-            raise ValueError(f"{name} seed must be >= 0; got {rng!r}")
+            label = name if name.endswith("seed") else f"{name} seed"
+            raise ValueError(f"{label} must be >= 0; got {rng!r}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"{name} must be a numpy.random.Generator or a non-negative int seed; "

@@ -9,24 +9,47 @@ verifies its pinned SHA-256 (registry in ``data/registry.txt``).
 Environment variables
 ---------------------
 ``LLMONKEYS_DATA_MIRROR``
-    A local folder or a base URL that replaces the upstream base, e.g. a
-    read-only copy of the release's ``data/`` folder. Never written to.
+    A local folder or an ``http(s)://`` base URL (scheme in any case) that
+    replaces the upstream base, e.g. a read-only copy of the release's
+    ``data/`` folder. Never written to. Unset or blank: upstream.
 ``LLMONKEYS_DATA_DIR``
-    The cache folder; by default the user's cache folder
-    (``pooch.os_cache("llmonkeys")``).
+    The cache folder. Unset or blank (whitespace only): the user's cache
+    folder (``pooch.os_cache("llmonkeys")``).
+``LLMONKEYS_DATA_TIMEOUT``
+    Deadline of one file's fetch in seconds (default 300), for the whole
+    fetch: a mirror that never answers, or sends a byte now and then,
+    fails after this long with :class:`DataTimeoutError`.
 
 A file already in the cache whose hash does not match is never loaded and
-never silently replaced: :class:`DataFileError` names the file, both hashes
-and the fix.
+never silently replaced: :class:`DataHashError` names the file, both hashes
+and the fix. Fetches are safe from several threads and processes at once:
+each writes a private temporary file, verifies it and renames it into
+place atomically; no temporary file outlives a failed fetch.
+
+Every error raised on purpose is a :class:`DataFileError` whose message
+names what failed and the fix; its subclasses say which part failed
+(:class:`DataConfigError`, :class:`DataCacheError`,
+:class:`DataFetchError`, :class:`DataTimeoutError`, :class:`DataHashError`,
+:class:`DataContentError`). pooch supplies the hashing and the default
+cache folder; the transfer itself is done here, because
+``pooch.Pooch.fetch`` creates sub-folders racily and has no overall
+deadline.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import math
 import os
-import shutil
+import re
+import tempfile
+import threading
+import urllib.error
+import urllib.request
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +68,17 @@ __all__ = [
     "UPSTREAM_BASE_URL",
     "PYTHIA_MODELS",
     "BON_MODELS",
+    "DEFAULT_TIMEOUT",
     "DataFileError",
+    "DataConfigError",
+    "DataCacheError",
+    "DataFetchError",
+    "DataTimeoutError",
+    "DataHashError",
+    "DataContentError",
     "registry",
     "cache_dir",
+    "fetch_timeout",
     "fetch",
     "fetch_all",
     "load_pythia_math",
@@ -67,6 +98,11 @@ UPSTREAM_BASE_URL = (
 )
 MIRROR_ENV = "LLMONKEYS_DATA_MIRROR"
 CACHE_ENV = "LLMONKEYS_DATA_DIR"
+TIMEOUT_ENV = "LLMONKEYS_DATA_TIMEOUT"
+#: Default deadline of one file's fetch, in seconds (the largest file is
+#: about 3 MB).
+DEFAULT_TIMEOUT = 300.0
+_CHUNK = 1 << 16
 
 #: Pythia models of the Large Language Monkeys MATH data, by size.
 PYTHIA_MODELS: tuple[str, ...] = (
@@ -118,7 +154,41 @@ _REGISTRY_FILE = Path(__file__).resolve().parents[2] / "data" / "registry.txt"
 
 
 class DataFileError(RuntimeError):
-    """A data file is missing, corrupted or not what the book expects."""
+    """A data file is missing, corrupted or not what the book expects.
+
+    The base of every error the data layer raises on purpose; its message
+    is one paragraph that names the file or setting at fault and the fix,
+    so a command line can print it on one line. Subclasses say which part
+    failed.
+    """
+
+
+class DataConfigError(DataFileError):
+    """An environment variable of the data layer has an unusable value."""
+
+
+class DataCacheError(DataFileError):
+    """The cache folder or a cached file cannot be created, read or written.
+
+    Raised for permission problems, a folder where a file should be (or
+    the reverse) and a full disk; never a network problem.
+    """
+
+
+class DataFetchError(DataFileError):
+    """A file could not be obtained from the mirror or from upstream."""
+
+
+class DataTimeoutError(DataFetchError):
+    """A fetch did not finish within the deadline (``LLMONKEYS_DATA_TIMEOUT``)."""
+
+
+class DataHashError(DataFileError):
+    """A cached or fetched file does not match its pinned SHA-256."""
+
+
+class DataContentError(DataFileError):
+    """A verified file does not hold what the book assumes."""
 
 
 @functools.cache
@@ -133,16 +203,19 @@ def registry() -> dict[str, str]:
     Raises
     ------
     DataFileError
-        If ``data/registry.txt`` cannot be found (the package must be
-        installed editable from a checkout of the book).
+        If ``data/registry.txt`` cannot be found or read (the package must
+        be installed editable from a checkout of the book).
     """
-    if not _REGISTRY_FILE.is_file():
+    try:
+        text = _REGISTRY_FILE.read_text()
+    except OSError as err:
+        why = "not found" if isinstance(err, FileNotFoundError) else _why(err)
         raise DataFileError(
-            f"data registry not found at {_REGISTRY_FILE}; install llmonkeys "
+            f"data registry {why} at {_REGISTRY_FILE}; install llmonkeys "
             "editable from a checkout of the book (pip install -e .)"
-        )
+        ) from None
     entries: dict[str, str] = {}
-    for line in _REGISTRY_FILE.read_text().splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             path, digest = line.split()
@@ -153,13 +226,52 @@ def registry() -> dict[str, str]:
 def cache_dir() -> Path:
     """Return the cache folder (``LLMONKEYS_DATA_DIR`` or the user cache).
 
+    An unset or blank (whitespace-only) ``LLMONKEYS_DATA_DIR`` means the
+    user cache folder, ``pooch.os_cache("llmonkeys")``; a blank value never
+    names a folder.
+
     Returns
     -------
     pathlib.Path
         The folder files are fetched into.
     """
-    env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path(pooch.os_cache("llmonkeys"))
+    env = os.environ.get(CACHE_ENV, "")
+    if not env.strip():
+        return Path(pooch.os_cache("llmonkeys"))
+    return Path(env).expanduser()
+
+
+def fetch_timeout() -> float:
+    """Return the deadline of one file's fetch, in seconds.
+
+    ``LLMONKEYS_DATA_TIMEOUT`` if set (a number of seconds > 0), else
+    :data:`DEFAULT_TIMEOUT`. The deadline bounds the whole fetch of a file
+    (connecting, waiting and reading), so a mirror that never answers or
+    sends a byte now and then fails after this long instead of hanging.
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Raises
+    ------
+    DataConfigError
+        If ``LLMONKEYS_DATA_TIMEOUT`` is not a finite number > 0.
+    """
+    raw = os.environ.get(TIMEOUT_ENV, "")
+    if not raw.strip():
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise DataConfigError(
+            f"{TIMEOUT_ENV}={raw!r} is not a number of seconds > 0; set it to "
+            f"e.g. 300, or unset it for the default {DEFAULT_TIMEOUT:g} s"
+        )
+    return value
 
 
 def _mirror() -> str | None:
@@ -167,52 +279,264 @@ def _mirror() -> str | None:
     return value or None
 
 
-def _is_url(location: str) -> bool:
-    return location.split("://", 1)[0] in ("http", "https", "ftp", "sftp")
+def _url_scheme(location: str) -> str | None:
+    """Lower-cased scheme of ``scheme://...``, else None."""
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", location)
+    return match.group(1).lower() if match else None
 
 
-def _copy_from_folder(folder: Path):
-    """Return a pooch downloader that copies a file from a local mirror."""
+@dataclass(frozen=True)
+class _Source:
+    """Where files come from: a base URL, or a local mirror folder."""
 
-    def download(url: str, output_file: Any, pup: pooch.Pooch) -> None:
-        relative = url[len(pup.base_url) :]
-        source = folder / relative
-        if not source.is_file():
-            raise FileNotFoundError(f"{source} does not exist in the mirror")
-        with open(source, "rb") as src:
-            if isinstance(output_file, str | os.PathLike):
-                with open(output_file, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-            else:
-                shutil.copyfileobj(src, output_file)
+    base_url: str | None
+    folder: Path | None
+    description: str
 
-    return download
+    def locate(self, path: str) -> str:
+        if self.folder is not None:
+            return str(self.folder / path)
+        return f"{self.base_url}{path}"
 
 
-def _pooch() -> tuple[pooch.Pooch, Any, str]:
+def _source() -> _Source:
     mirror = _mirror()
-    downloader = None
     if mirror is None:
-        base, source = UPSTREAM_BASE_URL, f"upstream {UPSTREAM_BASE_URL}"
-    elif _is_url(mirror):
-        base, source = mirror.rstrip("/") + "/", f"mirror {mirror}"
+        return _Source(UPSTREAM_BASE_URL, None, f"upstream {UPSTREAM_BASE_URL}")
+    scheme = _url_scheme(mirror)
+    if scheme in ("http", "https"):
+        base = scheme + mirror[len(scheme):].rstrip("/") + "/"
+        return _Source(base, None, f"mirror {mirror}")
+    if scheme is not None:
+        raise DataConfigError(
+            f"{MIRROR_ENV}={mirror!r} uses the unsupported scheme {scheme!r}; "
+            "use an http:// or https:// URL or a local folder holding a copy "
+            "of the release's data/ folder, or unset it to fetch from upstream"
+        )
+    folder = Path(mirror).expanduser()
+    try:
+        is_folder = folder.is_dir()
+    except OSError as err:
+        raise DataConfigError(
+            f"{MIRROR_ENV}={mirror!r} cannot be inspected ({_why(err)}); "
+            "point it at a readable copy of the release's data/ folder, or "
+            "unset it to fetch from upstream"
+        ) from None
+    if not is_folder:
+        raise DataConfigError(
+            f"{MIRROR_ENV}={mirror!r} is neither a URL nor an existing "
+            "folder; point it at a copy of the release's data/ folder (or "
+            "an http(s) URL of one), or unset it to fetch from upstream"
+        )
+    folder = folder.resolve()
+    return _Source(None, folder, f"mirror folder {folder}")
+
+
+def _why(err: OSError) -> str:
+    """Return a short reason for an OS error, e.g. "permission denied"."""
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    if err.errno == errno.ENOSPC:
+        return "no space left on the disk"
+    if err.errno == errno.EROFS:
+        return "read-only file system"
+    return (err.strerror or str(err) or type(err).__name__).lower()
+
+
+def _cache_error(err: OSError, what: str, where: Path) -> DataCacheError:
+    """Build a :class:`DataCacheError` for an OS error on the cache."""
+    if isinstance(err, IsADirectoryError):
+        why = f"a folder is in the way at {err.filename or where}"
+        fix = f"remove that folder, or set {CACHE_ENV} to another folder"
+    elif isinstance(err, NotADirectoryError | FileExistsError):
+        why = "a file is in the way where a folder belongs"
+        fix = f"remove that file, or set {CACHE_ENV} to another folder"
+    elif isinstance(err, PermissionError):
+        why = "permission denied"
+        fix = (f"make it readable and writable by you, or set {CACHE_ENV} to "
+               "a folder you own")
     else:
-        folder = Path(mirror).expanduser().resolve()
-        if not folder.is_dir():
-            raise DataFileError(
-                f"{MIRROR_ENV}={mirror!r} is neither a URL nor an existing "
-                "folder; point it at a copy of the release's data/ folder, "
-                "or unset it to fetch from upstream"
+        why = _why(err)
+        fix = f"set {CACHE_ENV} to a writable folder with free space"
+    return DataCacheError(f"cannot {what} {where}: {why}. Fix: {fix}.")
+
+
+def _cached_copy_is_good(target: Path, path: str, expected: str, source: _Source
+                         ) -> bool:
+    """Return True for a verified cached copy, False for none (else raise)."""
+    try:
+        actual = pooch.file_hash(str(target), alg="sha256")
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError as err:
+        raise _cache_error(err, f"look for data file {path} in", target.parent
+                           ) from None
+    except OSError as err:
+        raise _cache_error(err, "read the cached data file", target) from None
+    if actual != expected:
+        raise DataHashError(
+            f"cached data file {target} is corrupted: its SHA-256 is "
+            f"{actual}, expected {expected}. It was not loaded. Fix: delete "
+            f"it (rm '{target}') and run again to fetch a fresh copy from "
+            f"the {source.description}."
+        )
+    return True
+
+
+def _open_source(source: _Source, path: str, timeout: float) -> Any:
+    """Open the file at the source for reading (a stream with read1)."""
+    location = source.locate(path)
+    if source.folder is not None:
+        return open(location, "rb")  # noqa: SIM115 (closed by the caller)
+    request = urllib.request.Request(location, headers={"User-Agent": "llmonkeys"})
+    return urllib.request.urlopen(request, timeout=timeout)
+
+
+class _WriteFailed(Exception):
+    """Writing the temporary file failed; the OSError is the cause."""
+
+
+def _transfer(source: _Source, path: str, out: Any, timeout: float) -> None:
+    """Copy the source's file into ``out`` within ``timeout`` seconds.
+
+    The copy runs in a worker thread that the caller waits for at most
+    ``timeout`` seconds; every socket operation of the worker has the same
+    bound, and the worker stops at its next read once abandoned.
+
+    Raises
+    ------
+    TimeoutError
+        If the copy did not finish in time.
+    _WriteFailed
+        If writing ``out`` failed (the OSError is its ``__cause__``).
+    OSError, urllib.error.URLError, http.client.HTTPException
+        As raised by opening or reading the source.
+    """
+    abandoned = threading.Event()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with _open_source(source, path, timeout) as src:
+                while not abandoned.is_set():
+                    chunk = src.read1(_CHUNK)
+                    if not chunk:
+                        break
+                    try:
+                        out.write(chunk)
+                    except OSError as err:
+                        raise _WriteFailed(err) from err
+        except BaseException as err:  # handed to the caller below
+            failure.append(err)
+
+    worker = threading.Thread(target=work, name=f"llmonkeys fetch {path}",
+                              daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        abandoned.set()
+        raise TimeoutError(f"no complete answer within {timeout:g} s")
+    if failure:
+        raise failure[0]
+
+
+def _fetch_error(err: BaseException, path: str, source: _Source,
+                 timeout: float) -> DataFileError:
+    """Translate an error of reading the source into a DataFileError."""
+    location = source.locate(path)
+    prefix = f"could not fetch data file {path} from the {source.description}"
+    if isinstance(err, TimeoutError) or (
+        isinstance(err, urllib.error.URLError)
+        and isinstance(err.reason, TimeoutError)
+    ):
+        return DataTimeoutError(
+            f"{prefix}: it did not finish within {timeout:g} s ({TIMEOUT_ENV}); "
+            "the partial download was removed. Fix: check that "
+            f"{location} answers, raise {TIMEOUT_ENV} (seconds) for a slow "
+            f"connection, or set {MIRROR_ENV} to a local folder holding the "
+            "release's data/ folder."
+        )
+    if source.folder is not None and isinstance(err, OSError):
+        if isinstance(err, FileNotFoundError):
+            why = f"{location} does not exist in the mirror"
+        elif isinstance(err, IsADirectoryError):
+            why = f"{location} is a folder in the mirror, not a file"
+        else:
+            why = f"{location} cannot be read ({_why(err)})"
+        return DataFetchError(
+            f"{prefix}: {why}. Fix: point {MIRROR_ENV} at a complete, readable "
+            "copy of the release's data/ folder, or unset it to fetch from "
+            "upstream."
+        )
+    if isinstance(err, urllib.error.HTTPError):
+        err.close()  # it holds the connection
+        why = f"the server answered HTTP {err.code} {err.reason} for {location}"
+        fix = (f"check that {MIRROR_ENV} points at a copy of the release's "
+               "data/ folder, or unset it to fetch from upstream"
+               if source.base_url != UPSTREAM_BASE_URL else
+               f"set {MIRROR_ENV} to a local copy of the release's data/ folder")
+        return DataFetchError(f"{prefix}: {why}. Fix: {fix}.")
+    reason = err.reason if isinstance(err, urllib.error.URLError) else err
+    return DataFetchError(
+        f"{prefix}: {reason or type(err).__name__}. Fix: check the network, or "
+        f"set {MIRROR_ENV} to a local folder or URL holding the release's "
+        "data/ folder."
+    )
+
+
+def _download(path: str, target: Path, expected: str, source: _Source,
+              timeout: float) -> None:
+    """Fetch into a private temporary file, verify, rename into place.
+
+    The temporary file sits next to the target under a unique name, so
+    concurrent fetches (threads or processes) never share one; the rename
+    is atomic, so a reader sees no file or a complete verified one. The
+    temporary file is removed on every path out.
+    """
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent,
+                                        prefix=f".{target.name}.", suffix=".part")
+    except OSError as err:
+        raise _cache_error(err, "write to the cache folder", target.parent
+                           ) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                _transfer(source, path, out, timeout)
+            except _WriteFailed as err:
+                raise _cache_error(err.__cause__, "write to the cache folder",
+                                   target.parent) from None
+            except Exception as err:
+                raise _fetch_error(err, path, source, timeout) from None
+        actual = pooch.file_hash(tmp_name, alg="sha256")
+        if actual != expected:
+            raise DataHashError(
+                f"fetched data file {path} from the {source.description} does "
+                f"not match its pinned SHA-256 {expected} (its SHA-256 is "
+                f"{actual}). The download was discarded. Fix: point "
+                f"{MIRROR_ENV} at an unmodified copy of the release."
             )
-        base, source = "mirror://", f"mirror folder {folder}"
-        downloader = _copy_from_folder(folder)
-    pup = pooch.create(path=cache_dir(), base_url=base, registry=registry())
-    pooch.get_logger().setLevel("WARNING")
-    return pup, downloader, source
+        try:
+            os.replace(tmp, target)
+        except OSError as err:
+            # Windows refuses to replace a file another process holds open;
+            # that file is then a verified copy from a concurrent fetch.
+            if not _cached_copy_is_good(target, path, expected, source):
+                raise _cache_error(err, "write the data file", target) from None
+    except OSError as err:  # closing or hashing the temporary file
+        raise _cache_error(err, "write to the cache folder", target.parent
+                           ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def fetch(path: str) -> Path:
     """Return the local path of a verified data file, fetching it if needed.
+
+    Safe to call from several threads and processes at once, on an empty
+    cache too: each fetch writes a private temporary file and renames it
+    into place atomically, so every caller gets a complete verified file.
 
     Parameters
     ----------
@@ -228,10 +552,22 @@ def fetch(path: str) -> Path:
     ------
     ValueError
         If ``path`` is not in the registry.
-    DataFileError
-        If the file cannot be fetched, or a cached copy or a fetched file
-        does not match its pinned SHA-256. A corrupted cached copy is left
-        in place for inspection, never loaded, never replaced.
+    DataConfigError
+        If ``LLMONKEYS_DATA_MIRROR`` or ``LLMONKEYS_DATA_TIMEOUT`` is
+        unusable.
+    DataCacheError
+        If the cache folder or the cached file cannot be created, read or
+        written (permissions, a folder or file in the way, a full disk).
+    DataHashError
+        If a cached copy or a fetched file does not match its pinned
+        SHA-256. A corrupted cached copy is left in place for inspection,
+        never loaded, never replaced.
+    DataTimeoutError
+        If the fetch did not finish within :func:`fetch_timeout` seconds;
+        no partial file is left behind.
+    DataFetchError
+        If the file cannot be obtained otherwise (network, HTTP error, a
+        file missing from the mirror). All are :class:`DataFileError`.
     """
     reg = registry()
     if path not in reg:
@@ -239,33 +575,18 @@ def fetch(path: str) -> Path:
             f"unknown data file {path!r}; known files: {', '.join(sorted(reg))}"
         )
     expected = reg[path].split(":", 1)[1]
-    pup, downloader, source = _pooch()
-    target = Path(pup.abspath) / path
-    if target.exists():
-        actual = pooch.file_hash(str(target), alg="sha256")
-        if actual != expected:
-            raise DataFileError(
-                f"cached data file {target} is corrupted: its SHA-256 is "
-                f"{actual}, expected {expected}. It was not loaded. Fix: delete "
-                f"it (rm '{target}') and run again to fetch a fresh copy from "
-                f"the {source}."
-            )
+    source = _source()
+    timeout = fetch_timeout()
+    target = cache_dir() / path
+    if _cached_copy_is_good(target, path, expected, source):
         return target
     try:
-        local = pup.fetch(path, downloader=downloader, progressbar=False)
-    except ValueError as err:  # pooch: hash mismatch of the download
-        raise DataFileError(
-            f"fetched data file {path} from the {source} does not match its "
-            f"pinned SHA-256 {expected} ({err}). The download was discarded. "
-            f"Fix: point {MIRROR_ENV} at an unmodified copy of the release."
-        ) from None
-    except Exception as err:  # network errors, missing mirror file
-        raise DataFileError(
-            f"could not fetch data file {path} from the {source}: {err}. Fix: "
-            f"check the network, or set {MIRROR_ENV} to a local folder or URL "
-            "holding the release's data/ folder."
-        ) from err
-    return Path(local)
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _cache_error(err, "create the cache folder", target.parent
+                           ) from None
+    _download(path, target, expected, source, timeout)
+    return target
 
 
 def fetch_all() -> list[Path]:
@@ -275,12 +596,17 @@ def fetch_all() -> list[Path]:
     -------
     list of pathlib.Path
         Local paths, in registry order.
+
+    Raises
+    ------
+    DataFileError
+        As :func:`fetch`, for the first file that fails.
     """
     return [fetch(path) for path in registry()]
 
 
-def _fail(what: str) -> DataFileError:
-    return DataFileError(f"loaded data is not what the book assumes: {what}")
+def _fail(what: str) -> DataContentError:
+    return DataContentError(f"loaded data is not what the book assumes: {what}")
 
 
 def _check_tidy(df: pd.DataFrame, models: tuple[str, ...], n_problems: int) -> None:

@@ -28,8 +28,10 @@ from llmonkeys._validation import (
     as_count_array,
     as_float_array,
     broadcast,
+    check_aligned,
     check_counts,
     check_k_above_n,
+    check_tidy_frame,
 )
 
 __all__ = [
@@ -126,6 +128,7 @@ def _log_fail_ratio_unchecked(
 def _validated(
     n: ArrayLike, c: ArrayLike, k: ArrayLike, k_above_n: str
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    check_aligned(n=n, c=c, k=k)
     n_arr, c_arr = check_counts(n, c)
     k_arr = as_count_array(k, "k", minimum=1)
     n_arr, c_arr, k_arr = broadcast(n=n_arr, c=c_arr, k=k_arr)
@@ -269,6 +272,7 @@ def naive_pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> NDArray[np.floa
     >>> float(naive_pass_at_k(10, 1, 2))
     0.19
     """
+    check_aligned(n=n, c=c, k=k)
     n_arr, c_arr = check_counts(n, c)
     k_arr = as_count_array(k, "k", minimum=1)
     n_arr, c_arr, k_arr = broadcast(n=n_arr, c=c_arr, k=k_arr)
@@ -505,8 +509,9 @@ def fit_power_law(
     >>> round(fit.prefactor, 6), round(fit.exponent, 6)
     (3.0, 0.5)
     """
+    check_aligned(k=k, y=y)
     k_arr = as_float_array(k, "k")
-    y_arr = np.asarray(y, dtype=np.float64)
+    y_arr = as_float_array(y, "y", finite=False)
     if k_arr.ndim != 1 or k_arr.shape != y_arr.shape:
         raise ValueError(
             "k and y must be 1-D arrays of equal length; got shapes "
@@ -627,6 +632,7 @@ def local_log_slope(k: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     >>> local_log_slope(k, k**-0.3).round(12).tolist()
     [0.3, 0.3, 0.3, 0.3]
     """
+    check_aligned(k=k, y=y)
     k_arr = as_float_array(k, "k")
     y_arr = as_float_array(y, "y")
     if k_arr.ndim != 1 or k_arr.shape != y_arr.shape or k_arr.size < 2:
@@ -644,8 +650,6 @@ def local_log_slope(k: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     return -np.gradient(np.log(y_arr), np.log(k_arr))
 
 
-
-
 def curves_by_model(
     counts: pd.DataFrame,
     k: ArrayLike,
@@ -657,8 +661,9 @@ def curves_by_model(
     Parameters
     ----------
     counts : pandas.DataFrame
-        Tidy counts with columns ``model``, ``n``, ``c`` (one row per
-        problem), as returned by :mod:`llmonkeys.datasets`.
+        Tidy counts with columns ``model``, ``problem``, ``n``, ``c``, one
+        row per (model, problem), as returned by
+        :mod:`llmonkeys.datasets`.
     k : array_like of int
         Attempt budgets.
     k_above_n : {"raise", "success-seen"}, default "raise"
@@ -673,14 +678,29 @@ def curves_by_model(
 
     Raises
     ------
+    TypeError
+        If ``counts`` is not a DataFrame.
     ValueError
-        On missing columns or invalid counts.
+        On a missing column, a row whose ``model`` or ``problem`` is
+        missing (NaN, None), duplicate (model, problem) rows (each named),
+        or invalid counts (the message names the model).
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame({"model": ["a", "a"], "problem": [0, 1],
+    ...                        "n": [10, 10], "c": [0, 5]})
+    >>> curves_by_model(counts, [1, 10])["pass_at_k"].tolist()
+    [0.25, 0.5]
     """
-    check_tidy_counts(counts)
+    check_tidy_counts(counts, require_problem=True)
     k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1))
     frames = []
     for model, sub in counts.groupby("model", observed=True, sort=True):
-        curve, y = _curve_and_neg_log(sub["n"], sub["c"], k_arr, k_above_n)
+        try:
+            curve, y = _curve_and_neg_log(sub["n"].to_numpy(),
+                                          sub["c"].to_numpy(), k_arr, k_above_n)
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"model {model!r}: {err}") from None
         frames.append(pd.DataFrame({"model": model, "k": k_arr, "pass_at_k": curve,
                                     "y": y}))
     out = pd.concat(frames, ignore_index=True)
@@ -716,15 +736,23 @@ def fit_power_laws_by_model(
 
     Raises
     ------
+    TypeError
+        If ``curves`` is not a DataFrame.
     ValueError
-        If a model has fewer than two usable points.
+        On a missing column, a missing ``model`` or ``k``, duplicate
+        (model, k) rows, or a model whose curve cannot be fitted (fewer
+        than two usable points, NaN); the message names the model.
     """
+    check_tidy_frame(curves, "curves", ("model", "k", "y"), key=("model", "k"))
     fits: dict[str, PowerLawFit] = {}
     for model, sub in curves.groupby("model", observed=True, sort=True):
-        keep = sub["y"].to_numpy() > 0
-        fits[str(model)] = fit_power_law(sub["k"].to_numpy()[keep],
-                                         sub["y"].to_numpy()[keep],
-                                         k_min=k_min, k_max=k_max)
+        y = sub["y"].to_numpy()
+        keep = ~(y == 0)  # NaN kept, so that fit_power_law refuses it
+        try:
+            fits[str(model)] = fit_power_law(sub["k"].to_numpy()[keep], y[keep],
+                                             k_min=k_min, k_max=k_max)
+        except (ValueError, TypeError) as err:
+            raise type(err)(f"model {model!r}: {err}") from None
     table = pd.DataFrame(
         [{"model": m, "prefactor": f.prefactor, "exponent": f.exponent,
           "r_squared": f.r_squared, "k_min": f.k_min, "k_max": f.k_max,

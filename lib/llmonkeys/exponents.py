@@ -13,6 +13,7 @@ differences between methods or models get paired intervals.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -39,7 +40,10 @@ from llmonkeys._validation import (
 )
 from llmonkeys.estimators import PowerLawFit, fit_power_law, pass_at_k, row_log_slopes
 from llmonkeys.fits import (
+    _BOUND_MARGIN,
     _LOG_SCALE_MAX,
+    _LOG_SHAPE_MAX,
+    _LOG_SHAPE_MIN,
     DistributionFit,
     Family,
     Fit,
@@ -51,11 +55,13 @@ from llmonkeys.fits import (
     _fit_family,
     _logpmf_fn,
     _Objective,
+    require_converged,
 )
 from llmonkeys.report import paired_differences
 
 __all__ = [
     "METHODS",
+    "FailedReplicatesWarning",
     "default_k_grid",
     "ExponentEstimate",
     "estimate_exponent",
@@ -67,6 +73,10 @@ __all__ = [
     "bootstrap_stopped_exponents",
 ]
 
+class FailedReplicatesWarning(RuntimeWarning):
+    """Some replicates (or fits of a table) failed; NaN, and counted."""
+
+
 Method = Literal["least-squares", "distributional", "tail-index"]
 
 #: Exponent estimators of :func:`estimate_exponent`.
@@ -77,6 +87,8 @@ METHODS: tuple[str, ...] = ("least-squares", "distributional", "tail-index")
 # problem), random probes of that tolerance, edge beyond which a replicate
 # is refitted exactly, and smallest group of replicates worth a surrogate.
 _CHEB_DEGREES = (10, 16)
+# Largest standard error of a log shape for which the surrogate is used.
+_SURROGATE_MAX_SD = 1.0
 
 _CHEB_RADIUS = 5.0
 
@@ -267,6 +279,10 @@ def estimate_exponent(
         the least-squares method (pass@k is undefined for more attempts
         than were made); degenerate counts for the distributional
         methods; or a curve that is 0 or infinite almost everywhere.
+    FitError
+        (a ``ValueError``) If the fit of a distributional method did not
+        converge or ended with a shape on (or within a factor of 2 of) a
+        bound of ``[1e-4, 1e6]``: such a fit gives no estimate.
 
     Notes
     -----
@@ -306,6 +322,7 @@ def estimate_exponent(
             method, pl.prefactor, pl.exponent, pl.k_min, pl.k_max, None, pl
         )
     fit = _fit_family(family, n_arr, c_arr, scale, fit_scale)
+    require_converged(fit, f"estimate_exponent(method={method!r})")
     return _from_fit(fit, method, k_arr)
 
 
@@ -380,7 +397,10 @@ def _exact_thetas(
     """Warm-started exact fits of weighted replicates (joblib-friendly)."""
     out = np.empty((len(pair_weights), theta0.size))
     for b, (w, s) in enumerate(zip(pair_weights, scales, strict=True)):
-        _, out[b] = _fit_counts(family, counts.subset(w), float(s), fit_scale, theta0)
+        fit, out[b] = _fit_counts(family, counts.subset(w), float(s), fit_scale,
+                                  theta0)
+        if not fit.converged:  # failed replicate: NaN, counted by the caller
+            out[b] = np.nan
     return out
 
 
@@ -533,7 +553,11 @@ def _surrogate_thetas(
     if not (np.all(np.isfinite(diag)) and np.all(diag > 0)):
         return np.full((n_rep, 2), np.nan), bad
     sd = np.sqrt(diag)
-    center = center + np.clip(shift, -3 * sd, 3 * sd)
+    if np.any(sd > _SURROGATE_MAX_SD) or np.any(np.abs(shift) > 3 * sd):
+        # A flat or far-off likelihood: a box around the full-data estimate
+        # would hold a spurious optimum, so every replicate is fitted exactly.
+        return np.full((n_rep, 2), np.nan), bad
+    center = center + shift
     radius = np.clip(_CHEB_RADIUS * sd, 0.02, 3.0)
     for deg in _CHEB_DEGREES:
         coef_pairs = _interpolate_pairs(counts, family, scale, center, radius, deg)
@@ -580,10 +604,14 @@ def _surrogate_thetas(
         fx[idx], gx[idx], hx[idx] = _series(coef[idx], trial, deg)
         done = (np.abs(gx[idx] / radius).max(axis=1) < 1e-10) | (moved < 1e-12)
         active[idx[done]] = False
+    theta = center + x * radius
+    # Near a shape bound: refit exactly, where the bound check applies.
+    near_bound = np.any((theta <= _LOG_SHAPE_MIN + _BOUND_MARGIN)
+                        | (theta >= _LOG_SHAPE_MAX - _BOUND_MARGIN), axis=1)
     bad = (np.abs(x).max(axis=1) > _CHEB_EDGE) | (
         np.abs(gx / radius).max(axis=1) > 1e-6
-    )
-    return center + x * radius, bad
+    ) | near_bound
+    return theta, bad
 
 
 def _replicate_thetas(
@@ -767,10 +795,21 @@ def bootstrap_exponent(
     Raises
     ------
     ValueError
-        As :func:`estimate_exponent`, or if ``n_boot < 1``,
-        ``confidence`` is outside ``(0, 1)`` or ``n_jobs`` is 0.
+        As :func:`estimate_exponent` (a full-data fit that did not
+        converge raises :class:`~llmonkeys.fits.FitError`), or if
+        ``n_boot < 1``, ``confidence`` is outside ``(0, 1)``, ``n_jobs``
+        is 0 or ``seed`` is a negative integer.
     TypeError
-        If ``n_boot`` or ``n_jobs`` is not an integer.
+        If ``n_boot`` or ``n_jobs`` is not an integer, or ``seed`` is
+        neither an integer, a generator nor None.
+
+    Warns
+    -----
+    FailedReplicatesWarning
+        If some replicates failed: their fit did not converge or ended
+        with a shape on a bound, or the resample had no solved (or no
+        unsolved) problem. They are NaN in ``samples``, left out of the
+        interval and counted in ``n_failed``.
 
     Notes
     -----
@@ -800,8 +839,12 @@ def bootstrap_exponent(
     bootstrap of a 128-problem model with ``n = 10,000`` takes seconds
     (``benchmarks/bench_fits.py``).
 
-    Replicates in which every resampled ``c`` is 0 (or every ``c = n``)
-    have no estimate and are NaN.
+    Replicates in which every resampled ``c`` is 0 (or every ``c = n``),
+    or whose fit does not converge or ends with a shape on a bound, have
+    no estimate: they are NaN and counted in ``n_failed``. Where the
+    full-data likelihood is flat (a standard error of a log shape above
+    1) or the recentring step is large, the surrogate is not used, since
+    its box could hold a spurious optimum.
 
     Examples
     --------
@@ -828,7 +871,7 @@ def bootstrap_exponent(
     )
     n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _k_grid(k, n_arr, method, check_k_above_n(k_above_n))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng() if seed is None else as_generator(seed, "seed")
     weights = _boot_weights(rng, int(n_boot), n_arr.size)
 
     if method == "least-squares":
@@ -856,6 +899,15 @@ def bootstrap_exponent(
 
     samples = np.asarray(samples, dtype=np.float64)
     n_failed = int(np.isnan(samples).sum())
+    if n_failed:
+        warnings.warn(
+            f"bootstrap_exponent(method={method!r}): {n_failed} of "
+            f"{samples.size} replicates failed (a fit that did not converge "
+            "or ended with a shape on a bound, or a resample without a solved "
+            "or without an unsolved problem); they are NaN, left out of the "
+            "interval and counted in n_failed",
+            FailedReplicatesWarning, stacklevel=2,
+        )
     if n_failed == samples.size:
         low = high = math.nan
     else:
@@ -968,11 +1020,14 @@ def bootstrap_exponents(
     rows, frames = [], []
     for model, n, c in groups_by_model(counts):
         for method in methods:
-            res = bootstrap_exponent(
-                n, c, method, n_boot=sizes[method], seed=base_seed, k=k,
-                confidence=conf, n_jobs=n_jobs, family=family, scale=scale,
-                k_above_n=k_above_n,
-            )
+            try:
+                res = bootstrap_exponent(
+                    n, c, method, n_boot=sizes[method], seed=base_seed, k=k,
+                    confidence=conf, n_jobs=n_jobs, family=family, scale=scale,
+                    k_above_n=k_above_n,
+                )
+            except ValueError as err:  # FitError included: name the model
+                raise type(err)(f"model {model!r}: {err}") from None
             rows.append({
                 "model": model, "method": method, "estimate": res.estimate,
                 "low": res.low, "high": res.high, "n_boot": sizes[method],
@@ -1092,8 +1147,10 @@ def curve_exponents(
         the order of ``fits``), ``prefactor`` and
         ``exponent`` of the least-squares power law of the fitted law's
         exact curve :math:`-\log \mathrm{pass}_D@k` over ``k`` (the
-        paper's distributional estimate), and ``tail_index``, the law's
-        asymptotic exponent.
+        paper's distributional estimate), ``tail_index``, the law's
+        asymptotic exponent, and ``converged``. A fit that did not
+        converge gives NaN there, with a
+        :class:`FailedReplicatesWarning`.
 
     Raises
     ------
@@ -1113,13 +1170,26 @@ def curve_exponents(
         raise ValueError("k must hold at least two distinct budgets")
     rows = []
     for (model, family), fit in fits.items():
+        if not fit.converged:  # no estimate: NaN, flagged and warned
+            rows.append({"model": model, "family": family, "prefactor": np.nan,
+                         "exponent": np.nan, "tail_index": np.nan,
+                         "converged": False})
+            continue
         y = fit.distribution.neg_log_pass_at_k(k_arr)
         keep = np.isfinite(y) & (y > 0)
         pl = fit_power_law(k_arr[keep].astype(np.float64), y[keep])
         rows.append({"model": model, "family": family,
                      "prefactor": pl.prefactor, "exponent": pl.exponent,
-                     "tail_index": fit.exponent})
-    return ordered_categories(pd.DataFrame(rows), "model", "family")
+                     "tail_index": fit.exponent, "converged": True})
+    table = pd.DataFrame(rows)
+    n_failed = int((~table["converged"]).sum())
+    if n_failed:
+        warnings.warn(
+            f"curve_exponents: {n_failed} of {len(table)} fits did not "
+            "converge; their exponents are NaN (converged=False)",
+            FailedReplicatesWarning, stacklevel=2,
+        )
+    return ordered_categories(table, "model", "family")
 
 
 def bootstrap_stopped_exponents(

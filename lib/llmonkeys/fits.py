@@ -121,6 +121,8 @@ from llmonkeys.distributions import (
 
 __all__ = [
     "FAMILIES",
+    "FitError",
+    "require_converged",
     "paper_scale",
     "DistributionFit",
     "fit_scaled_beta_binomial",
@@ -149,6 +151,11 @@ _SCALED_FAMILIES: tuple[str, ...] = FAMILIES[:2]
 _LOG_SHAPE_MIN = math.log(1e-4)
 
 _LOG_SHAPE_MAX = math.log(1e6)
+
+# A shape within this distance (in log) of a bound counts as on it: on a
+# flat likelihood the optimiser stops short of the bound it is heading to
+# (e.g. alpha = 1.3e-4 when the maximum lies at alpha -> 0).
+_BOUND_MARGIN = math.log(2.0)
 
 # Bounds of log(scale): scale in [1e-6, 1].
 _LOG_SCALE_MIN = math.log(1e-6)
@@ -301,7 +308,8 @@ class DistributionFit:
         Akaike information criterion, ``2 * n_params + 2 * nll``.
     converged : bool
         Whether the optimiser reported convergence, no shape parameter
-        ended on a bound of ``[1e-4, 1e6]``, and the fit beats a single
+        ended on (or within a factor of 2 of) a bound of ``[1e-4, 1e6]``,
+        and the fit beats a single
         common success probability (otherwise the maximum lies at the
         boundary ``alpha, beta -> infinity``: no overdispersion).
     message : str
@@ -544,13 +552,14 @@ def _fit_counts(
     at_bound = [
         name
         for name, t in zip(("alpha", "beta"), theta[:2], strict=True)
-        if t <= _LOG_SHAPE_MIN + 1e-6 or t >= _LOG_SHAPE_MAX - 1e-6
+        if t <= _LOG_SHAPE_MIN + _BOUND_MARGIN or t >= _LOG_SHAPE_MAX - _BOUND_MARGIN
     ]
     if at_bound:
         ok = False
         message += (
-            f"; {' and '.join(at_bound)} ended on a bound of [1e-4, 1e6] "
-            "(the maximum may lie at the boundary, e.g. no overdispersion)"
+            f"; {' and '.join(at_bound)} ended on (or within a factor of 2 of) "
+            "a bound of [1e-4, 1e6] (the maximum may lie at the boundary, "
+            "e.g. no overdispersion)"
         )
     alpha, beta = float(np.exp(theta[0])), float(np.exp(theta[1]))
     if fit_scale:
@@ -579,6 +588,65 @@ def _fit_counts(
         distribution=_make_distribution(family, alpha, beta, scale_value),
     )
     return fit, theta
+
+
+class FitError(ValueError):
+    """A fit did not converge, or a shape parameter ended on a bound.
+
+    Raised by single-fit entry points (:func:`require_converged`) instead
+    of returning the parameters of such a fit as an estimate. Replicate
+    loops (bootstraps) record such replicates as NaN and count them.
+
+    Attributes
+    ----------
+    fit : DistributionFit or None
+        The fit that failed, for inspection.
+    """
+
+    def __init__(self, message: str, fit: DistributionFit | None = None) -> None:
+        super().__init__(message)
+        self.fit = fit
+
+
+def require_converged(fit: DistributionFit, what: str) -> DistributionFit:
+    """Return ``fit`` if it converged, else raise :class:`FitError`.
+
+    Parameters
+    ----------
+    fit : DistributionFit
+        A maximum-likelihood fit.
+    what : str
+        What needed the fit, named in the message.
+
+    Returns
+    -------
+    DistributionFit
+        ``fit``, unchanged.
+
+    Raises
+    ------
+    FitError
+        If ``fit.converged`` is False: the optimiser failed, a shape
+        parameter ended on a bound of ``[1e-4, 1e6]``, or the counts show
+        no overdispersion.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> c = rng.binomial(100, rng.beta(0.5, 3.0, 200))
+    >>> fit = require_converged(fit_scaled_beta_binomial(100, c), "test")
+    >>> fit.converged
+    True
+    """
+    if not fit.converged:
+        raise FitError(
+            f"{what}: the {fit.family} fit did not converge, so it gives no "
+            f"estimate (alpha={fit.alpha:.4g}, beta={fit.beta:.4g}; "
+            f"{fit.message}). More attempts per problem or more problems may "
+            "help; a law with another scale or family may fit",
+            fit,
+        )
+    return fit
 
 
 def _check_family(family: object) -> str:

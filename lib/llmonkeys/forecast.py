@@ -58,16 +58,24 @@ from llmonkeys._validation import (
     as_generator,
     check_choice,
     check_counts,
+    check_positive_scalar,
+    check_probability_scalar,
     check_problem_counts,
 )
 from llmonkeys.distributions import log_beta_integral
 from llmonkeys.exponents import ExponentEstimate, estimate_exponent
-from llmonkeys.fits import DistributionFit, fit_scaled_beta_binomial
+from llmonkeys.fits import (
+    DistributionFit,
+    FitError,
+    fit_scaled_beta_binomial,
+    require_converged,
+)
 
 __all__ = [
     "FORECAST_METHODS",
     "TAIL_FRACTION",
     "Forecasts",
+    "SUBSAMPLE_N_MAX",
     "subsample_counts",
     "tail_cutoff",
     "fit_tail_prior",
@@ -90,6 +98,11 @@ FORECAST_METHODS: tuple[str, ...] = (
 TAIL_FRACTION = 0.1
 
 _LOG_SHAPE_BOUNDS = (math.log(1e-4), math.log(1e6))
+
+#: Attempts per problem below which :func:`subsample_counts` works
+#: (``numpy.random.Generator.hypergeometric`` needs successes and failures
+#: below 1e9).
+SUBSAMPLE_N_MAX = 10**9
 _TAIL_STARTS = np.log(
     np.array([(a, b) for a in (0.05, 0.2, 0.6) for b in (1.0, 10.0, 100.0, 1e3)])
 )
@@ -170,7 +183,8 @@ def subsample_counts(
     Raises
     ------
     ValueError
-        On invalid counts, ``budget < 1``, ``budget > n`` for some problem
+        On invalid counts, ``n >= 1e9`` (numpy's sampler), ``budget < 1``,
+        ``budget > n`` for some problem
         (one cannot keep more attempts than were made), or shapes that do
         not broadcast.
     TypeError
@@ -207,6 +221,12 @@ def subsample_counts(
             f"shapes do not broadcast together: n {n_arr.shape}, c "
             f"{c_arr.shape}, budget {b_arr.shape}"
         ) from None
+    if np.any(n_arr >= SUBSAMPLE_N_MAX):
+        raise ValueError(
+            f"n must be < {SUBSAMPLE_N_MAX:.0e} attempts per problem for "
+            "subsample_counts (the limit of numpy's hypergeometric sampler); "
+            f"got n={int(n_arr.max())}"
+        )
     over = b_arr > n_arr
     if over.any():
         i = np.flatnonzero(over.ravel())[0]
@@ -254,7 +274,10 @@ def posterior_failure_rate(
     Raises
     ------
     ValueError
-        On invalid counts, ``k < 1`` or invalid prior parameters.
+        On invalid counts, ``k < 1``, ``alpha`` or ``beta`` not a finite
+        number > 0, or ``scale`` outside ``(0, 1]`` (named in the message).
+    TypeError
+        If a prior parameter is not a real number.
 
     Notes
     -----
@@ -280,6 +303,9 @@ def posterior_failure_rate(
     n_arr, c_arr = check_counts(n, c)
     n_arr, c_arr = np.atleast_1d(n_arr), np.atleast_1d(c_arr)
     k_arr = np.atleast_1d(_check_k(k))
+    alpha = check_positive_scalar(alpha, "alpha")
+    beta = check_positive_scalar(beta, "beta")
+    scale = check_probability_scalar(scale, "scale")
     if n_arr.ndim != 1 or k_arr.ndim != 1:
         raise ValueError("n, c and k must be scalars or 1-D arrays")
     nq, cq, _ = _pairs(n_arr, c_arr)
@@ -447,6 +473,8 @@ def fit_tail_prior(n: ArrayLike, c: ArrayLike) -> tuple[float, float]:
     ValueError
         On invalid counts, fewer than two problems, or if no problem has
         between 1 and :func:`tail_cutoff` successes.
+    FitError
+        If the fitted ``alpha`` ends on a bound (no estimate).
 
     Notes
     -----
@@ -485,6 +513,13 @@ def fit_tail_prior(n: ArrayLike, c: ArrayLike) -> tuple[float, float]:
         bounds=[_LOG_SHAPE_BOUNDS, _LOG_SHAPE_BOUNDS],
         options={"ftol": 1e-12, "gtol": 1e-8, "maxiter": 500},
     )
+    lo, hi = _LOG_SHAPE_BOUNDS
+    if not np.all(np.isfinite(res.x)) or not lo + 1e-6 < res.x[0] < hi - 1e-6:
+        raise FitError(
+            "fit_tail_prior: the tail index alpha ended on a bound of "
+            f"[1e-4, 1e6] (alpha = {np.exp(res.x[0]):.4g}; {res.message}), so "
+            "the tail gives no estimate; more tail problems or attempts may help"
+        )
     return float(np.exp(res.x[0])), float(np.exp(res.x[1]))
 
 
@@ -621,7 +656,12 @@ def forecast_all(
             failed[m] = errors[missing[0]]
             values[m] = np.full(k_arr.shape, np.nan)
             continue
-        y = _evaluate(m, parts, n_arr, c_arr, k_flat, values)
+        try:
+            y = _evaluate(m, parts, n_arr, c_arr, k_flat, values)
+        except ValueError as err:
+            failed[m] = str(err)
+            values[m] = np.full(k_arr.shape, np.nan)
+            continue
         values[m] = y.reshape(k_arr.shape)
     fit = parts.get("beta")
     ls = parts.get("least-squares")
@@ -678,7 +718,8 @@ def _beta_fit(
     n: NDArray[np.int64], c: NDArray[np.int64], options: dict[str, object]
 ) -> DistributionFit:
     try:
-        return fit_scaled_beta_binomial(n, c, **options)  # type: ignore[arg-type]
+        fit = fit_scaled_beta_binomial(n, c, **options)  # type: ignore[arg-type]
+        return require_converged(fit, "the forecast's scaled Beta fit")
     except ValueError as err:
         raise ValueError(
             f"the scaled Beta law cannot be fitted to these counts: {err}"
@@ -712,7 +753,14 @@ def _evaluate(
         # in log space (A overflows for the large alpha of a poor fit).
         a, b = fit.alpha, fit.beta
         with np.errstate(over="ignore"):
-            return np.exp(gammaln(a + b) - gammaln(b) - a * np.log(fit.scale * k))
+            y = np.exp(gammaln(a + b) - gammaln(b) - a * np.log(fit.scale * k))
+        if not np.all(np.isfinite(y)):
+            raise ValueError(
+                f"the tail-index power law A k^-alpha overflows at the smallest "
+                f"k (alpha = {a:.4g}, beta = {b:.4g}): the fitted law's tail "
+                "index is too large for its asymptote to describe these budgets"
+            )
+        return y
     if method == "empirical-bayes":
         nq, cq, wq = _pairs(n, c)
         return _neg_log_pass(
@@ -767,7 +815,9 @@ def forecast_neg_log_pass_at_k(
         (nothing left to forecast: the fitted methods), ``min(n) < 2`` or
         fewer than two budgets with ``0 < pass_D@k < 1`` (least squares),
         or no problem with between 1 and :func:`tail_cutoff` successes
-        (``"tail-eb"``). The message says why.
+        (``"tail-eb"``), or a scaled Beta fit that did not converge or
+        ended with a shape on a bound (the fitted methods), or a tail-index
+        prefactor that overflows. The message says why.
 
     Notes
     -----
