@@ -36,8 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+import llmonkeys as lm
 from llmonkeys._validation import check_problem_counts
-from llmonkeys.simulation import as_generator
 
 __all__ = ["ALLOCATION_POLICIES", "Allocation", "allocate_attempts"]
 
@@ -170,7 +170,7 @@ def allocate_attempts(
             f"total_budget must be <= sum(n) = {int(n_arr.sum())} (the attempts "
             f"recorded); got {budget}"
         )
-    gen = as_generator(rng)
+    gen = lm.as_generator(rng)
     if policy == "uniform":
         share, extra = divmod(budget, n_problems)
         if share < 1:

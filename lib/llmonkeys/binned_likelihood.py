@@ -159,11 +159,17 @@ def _rates(
 def _bin_data(
     rates: NDArray[np.float64], n_max: int, family: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """Lower and upper edges of the non-empty bins, their counts, the scale.
+
+    Empty bins add nothing to the likelihood, so only the distribution
+    function at the edges of occupied bins is needed.
+    """
     edges = binned_edges(n_max, family)
     scale = float(rates.max())
     x = rates if family == "beta" else rates / (scale + _KUMARASWAMY_EPS)
     counts = np.histogram(x, edges)[0].astype(np.float64)
-    return edges, counts, scale
+    used = np.flatnonzero(counts)
+    return np.stack([edges[used], edges[used + 1]]), counts[used], scale
 
 
 def _nll(
@@ -172,14 +178,14 @@ def _nll(
 ) -> NDArray[np.float64]:
     """Binned negative log-likelihood, batched over rows of ``theta``."""
     theta = np.atleast_2d(theta)
-    a = np.exp(theta[:, :1])
-    b = np.exp(theta[:, 1:2])
+    a = np.exp(theta[:, :1, None])
+    b = np.exp(theta[:, 1:2, None])
     if family == "beta":
-        cdf = betainc(a, b, np.minimum(edges[None, :] / scale, 1.0))
+        cdf = betainc(a, b, np.minimum(edges[None] / scale, 1.0))
     else:
         with np.errstate(divide="ignore"):  # log1p(-1) at the last edge
-            cdf = -np.expm1(b * np.log1p(-np.minimum(edges[None, :], 1.0) ** a))
-    mass = np.diff(cdf, axis=1)
+            cdf = -np.expm1(b * np.log1p(-np.minimum(edges[None], 1.0) ** a))
+    mass = cdf[:, 1] - cdf[:, 0]
     return -(np.log(np.maximum(mass, 0.0) + _EMPTY_BIN) @ counts)
 
 
