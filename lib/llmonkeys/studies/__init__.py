@@ -1,1 +1,1 @@
-"""Code that serves one chapter each (``llmonkeys.studies.<chapter>``; not re-exported)."""
+"""Code serving one chapter each: ``llmonkeys.studies.<chapter>``, not re-exported."""
