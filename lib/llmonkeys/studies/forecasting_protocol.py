@@ -438,3 +438,40 @@ def mpmath_logpmf(
         logp = (mp.log(mp.binomial(n, c)) + c * mp.log(s) + mp.log(integral)
                 - mp.log(mp.beta(a, b)))
         return float(logp)
+
+
+def plot_relative_error(panels: Sequence[tuple[str, pd.DataFrame]]):
+    """Median relative error of each estimator against attempts per problem.
+
+    ``panels`` lists ``(title, table)`` pairs, each table a (part of an)
+    :func:`exponent_protocol` result; one panel each, two per row.
+    Returns the labelled figure.
+    """
+    import matplotlib.pyplot as plt
+
+    n_rows = len(panels) // 2 + 1 if len(panels) % 2 == 0 else (len(panels) + 1) // 2
+    fig, axes = plt.subplots(n_rows, 2, figsize=(6.5, 2.4 * n_rows),
+                             sharex=True, sharey=True, squeeze=False,
+                             layout="constrained")
+    markers = dict(zip(EXPONENT_ESTIMATORS, "osD^vP", strict=True))
+    styles = dict(zip(EXPONENT_ESTIMATORS, ["-", "--", "-", ":", "-.", "--"],
+                      strict=True))
+    for ax, (title, errors) in zip(axes.ravel(), panels, strict=False):
+        med = (errors.groupby(["n_attempts", "method"])["rel_error"]
+               .median().unstack("method"))
+        for method in EXPONENT_ESTIMATORS:
+            ax.plot(med.index, med[method], marker=markers[method],
+                    linestyle=styles[method], label=method)
+        ax.set(xscale="log", yscale="log")
+        ax.set_title(title, fontsize=10)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(r"median $|\hat b - b| / b$")
+    for ax in axes[-1]:
+        ax.set_xlabel("attempts per problem $n$")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    spare = axes.ravel()[len(panels)]
+    spare.axis("off")
+    spare.legend(handles, labels, loc="center", fontsize=9, frameon=False)
+    for ax in axes.ravel()[len(panels) + 1:]:
+        ax.set_visible(False)
+    return fig
