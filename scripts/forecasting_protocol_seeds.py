@@ -45,8 +45,8 @@ DESIGN = {
     "real": dict(budgets=[100, 1_000], n_reps=2),
     "allocation": dict(budgets=[30, 100], n_reps=3, fits=("beta-binomial",)),
     "coverage_syn": dict(law=(0.3, 3.0, 0.3), n_problems=128, n_attempts=100,
-                         horizon=[10, 100], n_reps=20, n_boot=25),
-    "coverage_real": dict(budget=100, horizon=[10, 100], n_reps=2, n_boot=25),
+                         horizon=[10, 100], n_reps=16, n_boot=20),
+    "coverage_real": dict(budget=100, horizon=[10, 100], n_reps=1, n_boot=20),
     "curves": dict(n_reps=3),
 }
 COVERAGE_METHODS = ("least-squares", "distributional", "empirical-bayes")
