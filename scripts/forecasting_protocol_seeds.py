@@ -21,7 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import llmonkeys as lm
@@ -149,9 +148,9 @@ def check(seeds: list[int]) -> None:
         for name in ("curves_math", "curves_gsm8k"):
             if (d / f"{name}.pkl").exists():
                 cu = pd.read_pickle(d / f"{name}.pkl")
+                cu = cu[cu["method"].isin(fp.CURVE_METHODS)]
                 for ratio, g in cu.groupby("ratio"):
-                    for m in ("distributional", "ensemble", "tail-eb",
-                              "beta-binomial", "zero-inflated", "empirical-bayes"):
+                    for m in fp.CURVE_METHODS[1:]:
                         pdiff = fp.paired_difference(
                             g, column="method", a=m, b="least-squares",
                             keys=["rep"])

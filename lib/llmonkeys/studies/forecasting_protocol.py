@@ -329,10 +329,12 @@ def coverage_backtest(
 
 
 #: Methods of the held-out backtest, fixed before GSM8K was loaded: the
-#: book's forecasts (all but the tail index) and the two scale-1 fits.
+#: book's forecasts (all but the tail index) and Kazdan et al.'s
+#: beta-binomial at scale 1. (The zero-inflated fit is left out for time:
+#: it needs a point mass on one Pythia model in seven.)
 CURVE_METHODS: tuple[str, ...] = (
     "least-squares", "distributional", "empirical-bayes", "tail-eb",
-    "ensemble", "beta-binomial", "zero-inflated",
+    "ensemble", "beta-binomial",
 )
 
 
