@@ -46,7 +46,7 @@ DESIGN = {
     "coverage_syn": dict(law=(0.3, 3.0, 0.3), n_problems=128, n_attempts=100,
                          horizon=[10, 100], n_reps=16, n_boot=20),
     "coverage_real": dict(budget=100, horizon=[10, 100], n_reps=1, n_boot=20),
-    "curves": dict(n_reps=3),
+    "curves": dict(n_reps=2),
 }
 COVERAGE_METHODS = ("least-squares", "distributional", "empirical-bayes")
 
@@ -148,7 +148,8 @@ def check(seeds: list[int]) -> None:
         for name in ("curves_math", "curves_gsm8k"):
             if (d / f"{name}.pkl").exists():
                 cu = pd.read_pickle(d / f"{name}.pkl")
-                cu = cu[cu["method"].isin(fp.CURVE_METHODS)]
+                cu = cu[cu["method"].isin(fp.CURVE_METHODS)
+                        & (cu["rep"] < DESIGN["curves"]["n_reps"])]
                 for ratio, g in cu.groupby("ratio"):
                     for m in fp.CURVE_METHODS[1:]:
                         pdiff = fp.paired_difference(
