@@ -12,7 +12,13 @@ import importlib
 from types import ModuleType
 
 #: The study modules, one per chapter that needs one.
-__all__ = ["forecasting", "infinite_resolution", "jailbreaking", "pythia_math"]
+__all__ = [
+    "forecasting",
+    "forecasting_protocol",
+    "infinite_resolution",
+    "jailbreaking",
+    "pythia_math",
+]
 
 
 def __getattr__(name: str) -> ModuleType:

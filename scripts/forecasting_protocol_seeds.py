@@ -1,0 +1,181 @@
+"""Re-run the studies of chapters/forecasting_protocol.md under other master seeds.
+
+The chapter asserts a comparative claim only if it holds for at least five
+master seeds. This script runs the chapter's designs (the same grids,
+sizes and replicates as its shown cells) under each seed given, stores the
+raw tables, and prints every claim's statistic per seed.
+
+Usage::
+
+    nice -n 10 python scripts/forecasting_protocol_seeds.py run SEED [SEED ...]
+    python scripts/forecasting_protocol_seeds.py check SEED [SEED ...]
+
+Results go to ``$LLMONKEYS_SEED_RUNS`` (default
+``_build/.forecasting-protocol-seeds``), never into git.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import llmonkeys as lm
+import llmonkeys.studies.forecasting_protocol as fp
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = Path(os.environ.get("LLMONKEYS_SEED_RUNS",
+                          ROOT / "_build" / ".forecasting-protocol-seeds"))
+
+# The chapter's designs (keep in step with its shown cells).
+AUTHOR_TRUTHS = [("Beta", 0.15, 3.5, 0.1), ("Beta", 0.15, 5.0, 0.1),
+                 ("Beta", 0.15, 3.5, 0.8), ("Beta", 0.15, 5.0, 0.8),
+                 ("Kumaraswamy", 0.15, 3.5, 0.1), ("Kumaraswamy", 0.15, 3.5, 0.8)]
+BOOK_TRUTHS = [("Beta", a, 3.0, 0.3) for a in (0.15, 0.3, 0.6)]
+ATTEMPTS = [100, 1_000, 10_000]
+DESIGN = {
+    "authors": dict(truths=AUTHOR_TRUTHS, n_problems=[64, 128],
+                    n_attempts=ATTEMPTS, n_reps=2),
+    "book": dict(truths=BOOK_TRUTHS, n_problems=[128], n_attempts=ATTEMPTS,
+                 n_reps=3),
+    "real": dict(budgets=[100, 1_000], n_reps=2),
+    "allocation": dict(budgets=[30, 100], n_reps=3, fits=("beta-binomial",)),
+    "coverage_syn": dict(law=(0.3, 3.0, 0.3), n_problems=128, n_attempts=100,
+                         horizon=[10, 100], n_reps=16, n_boot=20),
+    "coverage_real": dict(budget=100, horizon=[10, 100], n_reps=1, n_boot=20),
+    "curves": dict(n_reps=2),
+}
+COVERAGE_METHODS = ("least-squares", "distributional", "empirical-bayes")
+
+
+def run(seed: int) -> None:
+    out = OUT / f"seed_{seed}"
+    out.mkdir(parents=True, exist_ok=True)
+    math_counts = lm.datasets.load_pythia_math()
+    gsm = fp.load_pythia_gsm8k()
+    steps = {
+        "authors": lambda: fp.exponent_protocol(**DESIGN["authors"], seed=seed),
+        "book": lambda: fp.exponent_protocol(**DESIGN["book"], seed=seed),
+        "real": lambda: fp.real_exponent_protocol(math_counts, **DESIGN["real"],
+                                                  seed=seed),
+        "allocation": lambda: fp.allocation_backtest(
+            math_counts, **DESIGN["allocation"], seed=seed),
+        "coverage_syn": lambda: fp.coverage_synthetic(
+            lm.ScaledBeta(*DESIGN["coverage_syn"]["law"][:2],
+                          scale=DESIGN["coverage_syn"]["law"][2]),
+            DESIGN["coverage_syn"]["n_problems"],
+            DESIGN["coverage_syn"]["n_attempts"],
+            DESIGN["coverage_syn"]["horizon"], methods=COVERAGE_METHODS,
+            n_reps=DESIGN["coverage_syn"]["n_reps"],
+            n_boot=DESIGN["coverage_syn"]["n_boot"], seed=seed),
+        "coverage_real": lambda: fp.coverage_backtest(
+            math_counts, DESIGN["coverage_real"]["budget"],
+            DESIGN["coverage_real"]["horizon"], methods=COVERAGE_METHODS,
+            n_reps=DESIGN["coverage_real"]["n_reps"],
+            n_boot=DESIGN["coverage_real"]["n_boot"], seed=seed),
+        "curves_math": lambda: pd.concat(
+            [fp.curve_backtest(math_counts, r, seed=seed, **DESIGN["curves"])
+             .assign(ratio=r) for r in (10, 100)]),
+        "curves_gsm8k": lambda: fp.curve_backtest(
+            gsm, 10, seed=seed, **DESIGN["curves"]).assign(ratio=10),
+    }
+    only = os.environ.get("ONLY")
+    for name, step in steps.items():
+        if only and name not in only.split(","):
+            continue
+        t = time.time()
+        df = step()
+        df.to_pickle(out / f"{name}.pkl")
+        print(f"seed {seed} {name}: {time.time() - t:.1f} s", flush=True)
+
+
+def _median(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return df.groupby(keys + ["method"])["rel_error"].median().unstack("method")
+
+
+def check(seeds: list[int]) -> None:
+    rows = []
+    for seed in seeds:
+        d = OUT / f"seed_{seed}"
+        r: dict[str, float] = {"seed": seed}
+        if (d / "authors.pkl").exists():
+            auth = pd.read_pickle(d / "authors.pkl")
+            for fam in ("Beta", "Kumaraswamy"):
+                a = _median(auth[auth["family"] == fam], ["n_attempts"])
+                for n in ATTEMPTS:
+                    for m, short in (("beta-binomial tail index", "tail"),
+                                     ("binned Beta", "binB"),
+                                     ("Kumaraswamy-binomial tail index", "ktail"),
+                                     ("beta-binomial slope", "slope")):
+                        r[f"auth{fam[0]}_ls/{short}_{n}"] = (
+                            a.loc[n, "least squares"] / a.loc[n, m])
+                    best = a.loc[n].drop("least squares").min()
+                    r[f"auth{fam[0]}_ls/best_{n}"] = a.loc[n, "least squares"] / best
+        if (d / "book.pkl").exists():
+            b = _median(pd.read_pickle(d / "book.pkl"), ["alpha", "n_attempts"])
+            for alpha in (0.15, 0.3, 0.6):
+                for n in ATTEMPTS:
+                    row = b.loc[(alpha, n)]
+                    r[f"book_ls/tail_{alpha}_{n}"] = (
+                        row["least squares"] / row["beta-binomial tail index"])
+                    r[f"book_ls/best_{alpha}_{n}"] = (
+                        row["least squares"] / row.drop("least squares").min())
+        if (d / "real.pkl").exists():
+            re = _median(pd.read_pickle(d / "real.pkl"), ["n_attempts"])
+            for n in (100, 1_000):
+                r[f"real_tail-ls_{n}"] = (re.loc[n, "beta-binomial tail index"]
+                                          - re.loc[n, "least squares"])
+        if (d / "allocation.pkl").exists():
+            al = pd.read_pickle(d / "allocation.pkl")
+            for fit in ("beta-binomial",):
+                for b_ in (30, 100):
+                    s = al[(al.fit == fit) & (al.budget == b_)]
+                    pdiff = fp.paired_difference(
+                        s, column="policy", a="fewest-successes", b="uniform",
+                        keys=["rep"])
+                    r[f"alloc_{fit}_{b_}"] = pdiff["diff"]
+                    r[f"alloc_{fit}_{b_}_lo"] = pdiff["low"]
+                    r[f"alloc_{fit}_{b_}_hi"] = pdiff["high"]
+        for name in ("coverage_syn", "coverage_real"):
+            if (d / f"{name}.pkl").exists():
+                cv = pd.read_pickle(d / f"{name}.pkl")
+                g = cv.groupby(["method", "confidence"])["covered"].mean()
+                for (m, lev), v in g.items():
+                    r[f"{name}_{m}_{lev}"] = v
+        for name in ("curves_math", "curves_gsm8k"):
+            if (d / f"{name}.pkl").exists():
+                cu = pd.read_pickle(d / f"{name}.pkl")
+                cu = cu[cu["method"].isin(fp.CURVE_METHODS)
+                        & (cu["rep"] < DESIGN["curves"]["n_reps"])]
+                for ratio, g in cu.groupby("ratio"):
+                    for m in fp.CURVE_METHODS[1:]:
+                        pdiff = fp.paired_difference(
+                            g, column="method", a=m, b="least-squares",
+                            keys=["rep"])
+                        r[f"{name}_{ratio}_{m}-ls"] = pdiff["diff"]
+                        r[f"{name}_{ratio}_{m}-ls_lo"] = pdiff["low"]
+                        r[f"{name}_{ratio}_{m}-ls_hi"] = pdiff["high"]
+        rows.append(r)
+    table = pd.DataFrame(rows).set_index("seed").T
+    with pd.option_context("display.max_rows", 500, "display.width", 200):
+        print(table.round(3).to_string())
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in ("run", "check"):
+        print(__doc__)
+        return 2
+    seeds = [int(s) for s in argv[1:]]
+    if argv[0] == "run":
+        for s in seeds:
+            run(s)
+    else:
+        check(seeds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
