@@ -87,9 +87,12 @@ def main(argv: list[str]) -> int:
         row = origin[f["location"]["row"] - 1]
         print(f"{md.relative_to(ROOT)}:{row}:{f['location']['column']}: "
               f"{f['code']} {f['message']}")
-    names = ", ".join(p.stem for p in chapters)
-    print(f"chapter lint: {len(findings)} findings in {len(chapters)} chapters "
-          f"({names})")
+    flagged = sorted({Path(f["filename"]).stem for f in findings},
+                     key=[p.stem for p in chapters].index)
+    summary = f"chapter lint: {len(findings)} findings in {len(chapters)} chapters"
+    if flagged:
+        summary += f"; in {len(flagged)} of them: {', '.join(flagged)}"
+    print(summary)
     return 1 if findings else 0
 
 
