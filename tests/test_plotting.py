@@ -16,8 +16,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import llmonkeys.plotting as plotting  # noqa: E402
-from llmonkeys.forecast import FORECAST_METHODS  # noqa: E402
 from llmonkeys.fits import FAMILIES  # noqa: E402
+from llmonkeys.forecast import FORECAST_METHODS  # noqa: E402
 
 
 def _legend_labels(fig):

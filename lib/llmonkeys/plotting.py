@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -76,15 +77,21 @@ def model_palette(
         Models in order (e.g. by size).
     palette : str, default "viridis"
         A seaborn palette name: sequential ("viridis") for models ordered
-        by size, qualitative ("colorblind") for unordered ones.
+        by size, qualitative ("colorblind") for unordered ones; for up to
+        eight models "colorblind" gives the book's distinct colours
+        (Okabe-Ito and Tol, with one orange only).
 
     Returns
     -------
     dict
         Model name to RGB colour.
     """
-    colours = sns.color_palette(palette, n_colors=len(models))
-    return dict(zip(models, colours, strict=True))
+    if palette == "colorblind" and len(models) <= len(_METHOD_COLOURS):
+        # The qualitative palette without its near-identical oranges.
+        colours = [matplotlib.colors.to_rgb(c) for c in _METHOD_COLOURS]
+    else:
+        colours = sns.color_palette(palette, n_colors=len(models))
+    return dict(zip(models, colours[: len(models)], strict=True))
 
 
 #: Code names (families, forecasting methods) to the names a reader sees.
@@ -372,12 +379,13 @@ def plot_power_law_curves(
                     linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _plain_log_y(ax)
     ax.set_xlabel("attempts $k$")
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     if created:
-        _legend_below(fig, [ax], ncols=4)
+        _legend_below(fig, [ax], ncols=3)
     else:
         ax.legend(loc="lower left", ncols=2)
     return fig
@@ -614,7 +622,7 @@ def plot_onset_heatmap(
         pd.DataFrame(log_k, index=[f"{a:g}" for a in onset.index],
                      columns=[f"{b:g}" for b in onset.columns]),
         ax=ax, annot=labels, fmt="", cmap="mako_r", vmin=0, vmax=vmax,
-        annot_kws={"fontsize": 7},
+        annot_kws={"fontsize": 8},
         cbar_kws={"label": r"$\log_{10} k_\mathrm{on}$" + beyond},
     )
     ax.set_facecolor("0.92")  # cells beyond k_max
