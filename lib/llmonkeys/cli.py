@@ -194,7 +194,9 @@ def _bootstrap_exponent(n, c, method, rng, n_boot, conf, n_jobs, rule):
 
 
 def _curve(n: NDArray, c: NDArray, k: NDArray, rule: str) -> NDArray:
-    frame = pd.DataFrame({"model": "m", "n": n, "c": c})
+    # curves_by_model needs a problem key (one row per problem).
+    frame = pd.DataFrame({"model": "m", "problem": np.arange(np.size(n)),
+                          "n": n, "c": c})
     return lm.curves_by_model(frame, k, k_above_n=rule)["y"].to_numpy()
 
 
