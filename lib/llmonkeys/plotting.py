@@ -1215,6 +1215,7 @@ def plot_error_bands(
     xlabel: str | None = None,
     ylabel: str | None = None,
     band: str = "auto",
+    ncols: int = 2,
 ) -> Figure:
     """Error against budget, one line per method, with its spread.
 
@@ -1249,6 +1250,9 @@ def plot_error_bands(
         How the spread is drawn: a shaded band, or dodged error bars
         (which stay readable when many methods overlap); ``"auto"``
         shades up to three methods and uses error bars beyond.
+    ncols : int, default 2
+        Panels per row (the text column holds two); with a spare slot in
+        the last row, the legend goes there.
 
     Returns
     -------
@@ -1266,7 +1270,10 @@ def plot_error_bands(
         table.groupby(col, observed=True, sort=True)
     )
     if axes is None:
-        fig, grid = plt.subplots(1, len(panels), figsize=(6.5, 3.6),
+        ncols = max(1, min(ncols, len(panels)))
+        nrows = -(-len(panels) // ncols)
+        fig, grid = plt.subplots(nrows, ncols,
+                                 figsize=(6.5, 3.6 if nrows == 1 else 2.9 * nrows),
                                  sharey=True, squeeze=False)
         flat = list(grid.ravel())
     else:
@@ -1314,12 +1321,24 @@ def plot_error_bands(
             _plain_log_y(ax)
         # Side by side, one x label (under the middle panel) is enough:
         # repeated, the labels run into each other.
-        if axes is not None or ax is flat[(len(panels) - 1) // 2]:
+        if axes is not None or len(panels) <= 2 or len(flat) > len(panels) \
+                or ax is flat[(len(panels) - 1) // 2]:
             ax.set_xlabel(xlabel or x)
+            ax.tick_params(labelbottom=True)
         if value is not None:
             ax.set_title(col_format.format(value))
     flat[0].set_ylabel(ylabel or y)
     if axes is None:
+        for ax in flat[ncols: len(panels): ncols]:  # first column, lower rows
+            ax.set_ylabel(ylabel or y)
+    if axes is None and len(flat) > len(panels):
+        for extra in flat[len(panels) + 1:]:
+            extra.set_visible(False)
+        spare = flat[len(panels)]
+        spare.axis("off")
+        handles, labels = flat[0].get_legend_handles_labels()
+        spare.legend(handles, labels, loc="center", frameon=False)
+    elif axes is None:
         _legend_below(fig, flat[: len(panels)], ncols=3)
     else:
         flat[len(panels) - 1].legend(fontsize="small")
