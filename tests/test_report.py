@@ -56,3 +56,22 @@ def test_paired_differences():
         report.paired_differences(f, value="v", reference="z", units=["model"])
     with pytest.raises(ValueError, match="no columns"):
         report.paired_differences(f, value="w", reference="ref", units=["model"])
+
+
+def test_markdown_table_formats_like_pandas():
+    from llmonkeys.report import markdown_table
+
+    frame = pd.DataFrame({"b": [0.25, 1.5], "note": ["x|y", "z"]},
+                         index=pd.Index(["m1", "m2"], name="method"))
+    lines = markdown_table(frame).splitlines()
+    assert lines[0] == "| method | b | note |"
+    assert lines[1] == "|---|---|---|"
+    assert lines[2] == r"| m1 | 0.25 | x\|y |"
+    styled = markdown_table(frame.style.format({"b": "{:.3f}"}).hide(axis="index"))
+    assert styled.splitlines()[0] == "| b | note |"
+    assert styled.splitlines()[3] == "| 1.500 | z |"
+    multi = markdown_table(frame.set_index("note", append=True))
+    assert multi.splitlines()[0] == "| method note | b |"
+    assert multi.splitlines()[2] == r"| m1 x\|y | 0.25 |"
+    with pytest.raises(TypeError, match="DataFrame or Styler"):
+        markdown_table([1, 2])

@@ -700,10 +700,14 @@ def plot_fit_report(report: FitReport) -> Any:
     """
     import matplotlib.pyplot as plt
 
+    from llmonkeys.plotting import reader_name
+
     count = len(report.models)
     cols = min(count, 2)
     rows = math.ceil(count / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.9 * rows),
+    # Drawn for the 6.5 in text column (one panel: 4.5 in, centred).
+    fig, axes = plt.subplots(rows, cols,
+                             figsize=(6.5 if cols > 1 else 4.5, 2.9 * rows + 0.5),
                              squeeze=False, layout="constrained")
     for ax in axes.ravel()[count:]:
         ax.set_visible(False)
@@ -718,11 +722,14 @@ def plot_fit_report(report: FitReport) -> Any:
             f = m.forecast
             err = np.vstack([f["neg_log"] - f["neg_log_low"],
                              f["neg_log_high"] - f["neg_log"]])
+            method = reader_name(f["method"].iloc[0])
             ax.errorbar(f["k"], f["neg_log"], yerr=err, fmt="s", ms=4, capsize=3,
-                        color="black", label=f"forecast ({f['method'].iloc[0]})")
-        ax.set(xscale="log", yscale="log", title=m.model, xlabel="attempts k",
+                        color="black", label=f"forecast ({method})")
+        ax.set(xscale="log", yscale="log", title=m.model, xlabel="attempts $k$",
                ylabel=r"$-\log\,\mathrm{pass}_D@k$")
-    axes.ravel()[0].legend(fontsize=8, frameon=False, loc="lower left")
+    # The legend below the panels, off the data.
+    fig.legend(*axes.ravel()[0].get_legend_handles_labels(), fontsize="small",
+               frameon=False, loc="outside lower center", ncols=2)
     return fig
 
 

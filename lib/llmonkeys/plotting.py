@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -21,9 +22,13 @@ from numpy.typing import ArrayLike
 from llmonkeys.estimators import PowerLawFit
 
 __all__ = [
+    "READER_NAMES",
+    "reader_name",
+    "method_styles",
     "set_style",
     "model_palette",
     "plot_failure_curves",
+    "plot_puzzle",
     "plot_power_law_curves",
     "plot_exponents",
     "plot_tail_curves",
@@ -72,15 +77,121 @@ def model_palette(
         Models in order (e.g. by size).
     palette : str, default "viridis"
         A seaborn palette name: sequential ("viridis") for models ordered
-        by size, qualitative ("colorblind") for unordered ones.
+        by size, qualitative ("colorblind") for unordered ones; for up to
+        eight models "colorblind" gives the book's distinct colours
+        (Okabe-Ito and Tol, with one orange only).
 
     Returns
     -------
     dict
         Model name to RGB colour.
     """
-    colours = sns.color_palette(palette, n_colors=len(models))
-    return dict(zip(models, colours, strict=True))
+    if palette == "colorblind" and len(models) <= len(_METHOD_COLOURS):
+        # The qualitative palette without its near-identical oranges.
+        colours = [matplotlib.colors.to_rgb(c) for c in _METHOD_COLOURS]
+    else:
+        colours = sns.color_palette(palette, n_colors=len(models))
+    return dict(zip(models, colours[: len(models)], strict=True))
+
+
+#: Code names (families, forecasting methods) to the names a reader sees.
+READER_NAMES: dict[str, str] = {
+    "scaled-beta": "scaled Beta",
+    "scaled-kumaraswamy": "scaled Kumaraswamy",
+    "beta-mixture": "Beta mixture",
+    "beta": "Beta",
+    "kumaraswamy": "Kumaraswamy",
+    "least-squares": "least squares",
+    "distributional": "distributional",
+    "tail-index": "tail index",
+    "empirical-bayes": "empirical Bayes",
+    "tail-eb": "tail empirical Bayes",
+    "ensemble": "ensemble",
+}
+
+
+def reader_name(label: object) -> str:
+    """Return the name a reader sees for a code name (legends, titles).
+
+    Parameters
+    ----------
+    label : object
+        A code name such as ``"scaled-beta"`` or ``"tail-eb"``; any other
+        label is returned as a string, unchanged.
+
+    Returns
+    -------
+    str
+        The reader's name, e.g. ``"scaled Beta"``.
+
+    Examples
+    --------
+    >>> reader_name("tail-eb")
+    'tail empirical Bayes'
+    >>> reader_name("Pythia 12B")
+    'Pythia 12B'
+    """
+    text = str(label)
+    return READER_NAMES.get(text, text)
+
+
+#: Line styles and markers for up to eight methods: with the colour-blind
+#: palette, every method differs from every other in at least two of
+#: colour, dash and marker, so that no two read alike in grey either.
+_DASHES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)),
+           (0, (8, 2)), (0, (3, 1, 1, 1)))
+_MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+# Okabe-Ito blue, vermilion, bluish green, reddish purple and sky blue,
+# Tol's wine, then Okabe-Ito orange and Tol's olive: no two are both
+# orange, and none is the grey or black that figures keep for data and
+# truth.
+_METHOD_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9",
+                   "#882255", "#E69F00", "#999933")
+
+
+def method_styles(names: Sequence[str]) -> dict[str, dict[str, object]]:
+    """Distinct colour, dash and marker for each of several methods.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Method names in a fixed order (the order fixes the styles, so
+        figures drawn with the same order agree).
+
+    Returns
+    -------
+    dict
+        Name to keyword arguments for :meth:`matplotlib.axes.Axes.plot`
+        (``color``, ``linestyle``, ``marker``).
+    """
+    styles = {}
+    for i, name in enumerate(names):
+        j = i % len(_DASHES)
+        styles[name] = {"color": _METHOD_COLOURS[j],
+                        "linestyle": _DASHES[j], "marker": _MARKERS[j]}
+    return styles
+
+
+def _legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 3,
+                  **kwargs: object) -> None:
+    """One legend for the figure, below the panels, off the data."""
+    handles, labels = [], []
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
+               frameon=False, **kwargs)
+
+
+def _plain_log_y(ax: Axes) -> None:
+    """Plain tick labels (1, 2, 5 x 10^j) on a log y axis of few decades."""
+    low, high = ax.get_ylim()
+    if low > 0 and high / low < 300:
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _axes(ax: Axes | None) -> tuple[Figure, Axes]:
@@ -133,6 +244,88 @@ def plot_failure_curves(
     return fig
 
 
+def plot_puzzle(
+    p: ArrayLike,
+    k: ArrayLike,
+    *,
+    n_show: int = 40,
+    ax: Axes | None = None,
+    title: str | None = None,
+    ylim: tuple[float, float] = (1e-3, 10.0),
+    unit: str = "problem",
+) -> Figure:
+    r"""Draw the puzzle: exponentials whose average is a power law.
+
+    Thin lines are :math:`-\log \mathrm{pass}_i@k` of single problems,
+    with :math:`\mathrm{pass}_i@k = 1 - (1 - p_i)^k`: each plunges
+    faster than any power of ``k``. The thick line is
+    :math:`-\log` of their average, :math:`-\log \frac{1}{N}\sum_i
+    \mathrm{pass}_i@k`: on log-log axes it is a straight line.
+
+    Parameters
+    ----------
+    p : array_like
+        Per-problem success probabilities, each in (0, 1].
+    k : array_like
+        Attempt budgets (positive).
+    n_show : int, default 40
+        Problems drawn as thin lines, evenly spaced in rank of ``p`` (the
+        average is always over all of ``p``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str, optional
+        Axes title.
+    ylim : tuple of float, default (1e-3, 10)
+        Limits of the y axis (single problems plunge far below it).
+    unit : str, default "problem"
+        What a row is, in the legend (``"prompt"`` for jailbreaking).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, on log-log axes.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is empty or outside (0, 1], or ``k`` is not positive.
+    """
+    p_arr = np.sort(np.asarray(p, dtype=float).ravel())
+    k_arr = np.asarray(k, dtype=float).ravel()
+    if p_arr.size == 0 or not np.all((p_arr > 0) & (p_arr <= 1)):
+        raise ValueError("p must be a non-empty array of probabilities in (0, 1]")
+    if k_arr.size == 0 or not np.all(k_arr > 0):
+        raise ValueError("k must be a non-empty array of positive budgets")
+    created = ax is None
+    fig, ax = _axes(ax)
+    # log pass_i@k = log(-expm1(k log1p(-p))), stable for tiny p and large k.
+    with np.errstate(divide="ignore"):
+        log_fail = k_arr[None, :] * np.log1p(-np.minimum(p_arr, 1.0))[:, None]
+    log_pass = np.log(-np.expm1(log_fail))
+    shown = np.unique(np.linspace(0, p_arr.size - 1, min(n_show, p_arr.size))
+                      .round().astype(int))
+    for j, i in enumerate(shown):
+        ax.plot(*_positive_part(k_arr, -log_pass[i]), color="C0", alpha=0.35,
+                linewidth=0.8,
+                label=rf"single {unit}: $-\log \mathrm{{pass}}_i@k$" if j == 0
+                else None)
+    average = -np.log(np.mean(np.exp(log_pass), axis=0))
+    ax.plot(*_positive_part(k_arr, average), color="black", linewidth=2.4,
+            label=r"average: $-\log \frac{1}{N}\sum_i \mathrm{pass}_i@k$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("attempts $k$")
+    ax.set_ylabel(r"$-\log \mathrm{pass}@k$")
+    if title:
+        ax.set_title(title)
+    if created:
+        _legend_below(fig, [ax], ncols=2)
+    else:
+        ax.legend(loc="lower left", fontsize="small")
+    return fig
+
+
 def plot_power_law_curves(
     curves: pd.DataFrame,
     *,
@@ -167,8 +360,10 @@ def plot_power_law_curves(
     Returns
     -------
     matplotlib.figure.Figure
-        The figure.
+        The figure; the legend sits below the axes (inside them when
+        ``ax`` is given).
     """
+    created = ax is None
     fig, ax = _axes(ax)
     names = list(dict.fromkeys(curves[group].astype(str)))
     colours = model_palette(names, palette)
@@ -184,11 +379,15 @@ def plot_power_law_curves(
                     linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _plain_log_y(ax)
     ax.set_xlabel("attempts $k$")
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend(loc="lower left", ncols=2)
+    if created:
+        _legend_below(fig, [ax], ncols=3)
+    else:
+        ax.legend(loc="lower left", ncols=2)
     return fig
 
 
@@ -423,7 +622,7 @@ def plot_onset_heatmap(
         pd.DataFrame(log_k, index=[f"{a:g}" for a in onset.index],
                      columns=[f"{b:g}" for b in onset.columns]),
         ax=ax, annot=labels, fmt="", cmap="mako_r", vmin=0, vmax=vmax,
-        annot_kws={"fontsize": 7},
+        annot_kws={"fontsize": 8},
         cbar_kws={"label": r"$\log_{10} k_\mathrm{on}$" + beyond},
     )
     ax.set_facecolor("0.92")  # cells beyond k_max
@@ -443,7 +642,11 @@ def _grid_axes(n: int, ncols: int, axes: Sequence[Axes] | None,
             raise ValueError(f"need {n} axes; got {len(axes)}")
         return axes[0].figure, axes
     nrows = -(-n // ncols)
-    fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows),
+    # Drawn for the 6.5 in text column: the panels share its width, so
+    # that fonts stay at their size when the page shows the figure.
+    width = 6.5 if ncols > 1 else 4.5
+    height = min(2.6, 0.8 * width / ncols + 0.6)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(width, height * nrows),
                              sharex=True, sharey=sharey, squeeze=False)
     flat = list(grid.ravel())
     for extra in flat[n:]:
@@ -514,6 +717,11 @@ def plot_simulation_grid(
     return fig
 
 
+#: A red that reads as red (the colour-blind palette's "red" is vermilion,
+#: which readers call orange).
+_RED = "#c4122f"
+
+
 def plot_finite_n_grid(
     results: Mapping[str, object],
     *,
@@ -554,17 +762,19 @@ def plot_finite_n_grid(
         ax.axvline(res.crossover_k, color="0.4", linewidth=1.2,
                    label="measured crossover")
         if predicted and name in predicted:
-            ax.axvline(predicted[name], color="C3", linestyle=":", linewidth=1.5,
+            ax.axvline(predicted[name], color=_RED, linestyle=":", linewidth=1.8,
                        label=r"predicted $k_N$")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_ylim(bottom=max(1e-12, float(np.min(res.population)) / 1e3))
+        population = np.asarray(res.population, dtype=float)
+        ax.set_ylim(max(1e-12, float(np.min(population)) / 1e3),
+                    float(np.max(population)) * 3)
         ax.set_title(name)
         ax.set_xlabel("attempts $k$")
         ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
         if axes is None:
             ax.label_outer()
-    flat[0].legend(loc="lower left", fontsize="x-small")
+    _legend_below(fig, flat[: len(results)], ncols=2)
     return fig
 
 
@@ -602,8 +812,9 @@ def plot_success_histograms(
     densities: pd.DataFrame | None = None,
     zeros: pd.DataFrame | None = None,
     bins_per_decade: int = 4,
-    ncols: int = 4,
+    ncols: int = 2,
     axes: Sequence[Axes] | None = None,
+    unit: str = "problems",
 ) -> Figure:
     r"""Histograms of per-problem success rates ``c/n`` on a log scale.
 
@@ -627,10 +838,12 @@ def plot_success_histograms(
         the ``c = 0`` bar.
     bins_per_decade : int, default 4
         Histogram bins per factor of 10.
-    ncols : int, default 4
+    ncols : int, default 2
         Panels per row.
     axes : sequence of matplotlib.axes.Axes, optional
         One axes per model; a new figure by default.
+    unit : str, default "problems"
+        What the rows are, in the labels (``"prompts"`` for jailbreaking).
 
     Returns
     -------
@@ -658,9 +871,9 @@ def plot_success_histograms(
         r = sub["c"].to_numpy(float) / sub["n"].to_numpy(float)
         hist, _ = np.histogram(np.log10(r[r > 0]), bins=edges)
         ax.bar(edges[:-1], hist, width=width, align="edge", color="0.75",
-               edgecolor="white", label="problems, $c > 0$")
+               edgecolor="white", label=f"{unit}, $c > 0$")
         ax.bar(x_zero, int(np.sum(r == 0)), width=0.5, color="0.45",
-               edgecolor="white", label="problems, $c = 0$")
+               edgecolor="white", label=f"{unit}, $c = 0$")
         if densities is not None:
             dsub = densities[densities["model"].astype(str) == model]
             for family, fam in dsub.groupby("family", sort=False, observed=True):
@@ -668,21 +881,21 @@ def plot_success_histograms(
                 keep = x >= lo
                 ax.plot(x[keep], fam["per_decade"].to_numpy(float)[keep] * width,
                         color=colours[family], linestyle=styles[family],
-                        linewidth=1.4, label=family)
+                        linewidth=1.4, label=reader_name(family))
         if zeros is not None:
             zsub = zeros[zeros["model"].astype(str) == model]
             for row in zsub.itertuples():
                 ax.plot(x_zero + offsets[row.family], row.expected,
                         marker=markers[row.family], color=colours[row.family],
                         linestyle="none", markersize=5,
-                        label=f"{row.family}, expected $c = 0$")
+                        label=f"{reader_name(row.family)}, expected $c = 0$")
         ax.axvline(lo - 0.4, color="black", linewidth=0.8, linestyle=":")
         ticks = np.arange(np.ceil(lo), 0.5)
         ax.set_xticks([x_zero, *ticks],
                       ["0", *[f"$10^{{{int(t)}}}$" for t in ticks]])
         ax.set_title(model)
         ax.set_xlabel("success rate $c/n$")
-        ax.set_ylabel("problems")
+        ax.set_ylabel(unit)
     _legend_panel(fig, flat, len(models))
     return fig
 
@@ -691,8 +904,9 @@ def plot_fitted_curves(
     curves: pd.DataFrame,
     fitted: pd.DataFrame,
     *,
-    ncols: int = 4,
+    ncols: int = 2,
     axes: Sequence[Axes] | None = None,
+    ratio: bool = False,
 ) -> Figure:
     r"""Plot data curves with the exact curves of fitted laws, per model.
 
@@ -705,29 +919,46 @@ def plot_fitted_curves(
     fitted : pandas.DataFrame
         Exact curves of the fits, columns ``model``, ``family``, ``k``,
         ``y``, as from :func:`llmonkeys.fits.fitted_curves`.
-    ncols : int, default 4
+    ncols : int, default 2
         Panels per row.
     axes : sequence of matplotlib.axes.Axes, optional
-        One axes per model; a new figure by default.
+        One axes per model (two per model with ``ratio``: curve, then
+        ratio); a new figure by default.
+    ratio : bool, default False
+        Under each panel, a panel of fit / data (each fitted curve over
+        the data curve at the data's ``k``): a misfit of a few percent,
+        invisible on log-log axes, shows as a departure from 1.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, log-log axes.
+        The figure, log-log axes (ratio panels: log ``k``, linear ratio).
     """
     models = list(dict.fromkeys(curves["model"].astype(str)))
-    fig, flat = _grid_axes(len(models), ncols, axes)
+    if ratio:
+        fig, flat, below = _paired_axes(len(models), ncols, axes)
+    else:
+        fig, flat = _grid_axes(len(models), ncols, axes)
+        below = []
     families = list(dict.fromkeys(fitted["family"]))
     colours, styles = _family_colours(families), _family_styles(families)
-    for ax, model in zip(flat, models, strict=False):
+    for i, model in enumerate(models):
+        ax = flat[i]
         sub = curves[curves["model"].astype(str) == model]
-        ax.plot(*_positive_part(sub["k"].to_numpy(float), sub["y"]), "o",
-                color="0.3", markersize=2.5, label="data")
+        k_data, y_data = _positive_part(sub["k"].to_numpy(float), sub["y"])
+        ax.plot(k_data, y_data, "o", color="0.3", markersize=2.5, label="data")
         fsub = fitted[fitted["model"].astype(str) == model]
         for family, fam in fsub.groupby("family", sort=False, observed=True):
-            ax.plot(*_positive_part(fam["k"].to_numpy(float), fam["y"]),
-                    color=colours[family], linestyle=styles[family],
-                    linewidth=1.4, label=family)
+            k_fit, y_fit = _positive_part(fam["k"].to_numpy(float), fam["y"])
+            ax.plot(k_fit, y_fit, color=colours[family], linestyle=styles[family],
+                    linewidth=1.4, label=reader_name(family))
+            if ratio and k_fit.size > 1 and k_data.size:
+                inside = (k_data >= k_fit.min()) & (k_data <= k_fit.max())
+                at_data = np.exp(np.interp(np.log(k_data[inside]), np.log(k_fit),
+                                           np.log(y_fit)))
+                below[i].plot(k_data[inside], at_data / y_data[inside],
+                              color=colours[family], linestyle=styles[family],
+                              linewidth=1.4)
         ax.set_xscale("log")
         ax.set_yscale("log")
         # Plain labels at 1, 2, 5 x 10^j: the curves span about a decade.
@@ -737,8 +968,39 @@ def plot_fitted_curves(
         ax.set_title(model)
         ax.set_xlabel("attempts $k$")
         ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
-    _legend_panel(fig, flat, len(models))
+        if ratio:
+            ax.set_xlabel("")
+            ax.tick_params(labelbottom=False)
+            below[i].axhline(1.0, color="0.3", linewidth=0.8)
+            below[i].set_xscale("log")
+            below[i].set_xlabel("attempts $k$")
+            below[i].set_ylabel("fit / data")
+    if ratio:
+        _legend_below(fig, flat[: len(models)], ncols=4)
+    else:
+        _legend_panel(fig, flat, len(models))
     return fig
+
+
+def _paired_axes(n: int, ncols: int, axes: Sequence[Axes] | None
+                 ) -> tuple[Figure, list[Axes], list[Axes]]:
+    """Axes for ``n`` panels, each a curve above a short ratio panel."""
+    if axes is not None:
+        axes = list(axes)
+        if len(axes) < 2 * n:
+            raise ValueError(f"need {2 * n} axes (curve, ratio per panel); "
+                             f"got {len(axes)}")
+        return axes[0].figure, axes[0::2], axes[1::2]
+    nrows = -(-n // ncols)
+    fig = plt.figure(figsize=(6.5, 3.3 * nrows + 0.4))
+    grid = fig.add_gridspec(2 * nrows, ncols, height_ratios=[2.2, 1.0] * nrows)
+    top, bottom = [], []
+    for i in range(n):
+        row, col = divmod(i, ncols)
+        upper = fig.add_subplot(grid[2 * row, col])
+        top.append(upper)
+        bottom.append(fig.add_subplot(grid[2 * row + 1, col], sharex=upper))
+    return fig, top, bottom
 
 
 def plot_exponent_trend(
@@ -788,7 +1050,7 @@ def plot_exponent_trend(
         yerr = np.vstack([y - sub["low"].to_numpy(float),
                           sub["high"].to_numpy(float) - y])
         ax.errorbar(x * 10.0**shift, y, yerr=yerr, marker="o", linestyle="none",
-                    capsize=3, color=colours[method], label=method)
+                    capsize=3, color=colours[method], label=reader_name(method))
         if trends and method in trends:
             xx = np.geomspace(x_all.min(), x_all.max(), 50)
             ax.plot(xx, trends[method].predict(xx), linestyle="--",
@@ -848,7 +1110,7 @@ def plot_curves_against_truth(
         raise ValueError(f"reference {reference!r} is not a curve; got {names}")
     if axes is None:
         if errors:
-            _, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+            _, axes = plt.subplots(1, 2, figsize=(6.5, 3.4))
         else:
             _, ax = plt.subplots()
             axes = [ax]
@@ -952,8 +1214,10 @@ def plot_error_bands(
     logy: bool = False,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    band: str = "auto",
+    ncols: int = 2,
 ) -> Figure:
-    """Error against budget, one line per method, with a shaded spread.
+    """Error against budget, one line per method, with its spread.
 
     Parameters
     ----------
@@ -982,18 +1246,34 @@ def plot_error_bands(
         Log scales (default: log ``x``, linear ``y``).
     xlabel, ylabel : str, optional
         Axis labels (default: the column names).
+    band : {"auto", "fill", "errorbar"}, default "auto"
+        How the spread is drawn: a shaded band, or dodged error bars
+        (which stay readable when many methods overlap); ``"auto"``
+        shades up to three methods and uses error bars beyond.
+    ncols : int, default 2
+        Panels per row (the text column holds two); with a spare slot in
+        the last row, the legend goes there.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure; the legend is in the last panel.
+        The figure; each method has its own colour, dash and marker, and
+        the legend sits below the panels (in the last panel when ``axes``
+        are given).
+
+    Raises
+    ------
+    ValueError
+        If ``band`` is not one of the allowed values.
     """
     panels = [(None, table)] if col is None else list(
         table.groupby(col, observed=True, sort=True)
     )
     if axes is None:
-        width = max(3.4 * len(panels) + 0.6, 6.0)
-        fig, grid = plt.subplots(1, len(panels), figsize=(width, 3.6),
+        ncols = max(1, min(ncols, len(panels)))
+        nrows = -(-len(panels) // ncols)
+        fig, grid = plt.subplots(nrows, ncols,
+                                 figsize=(6.5, 3.6 if nrows == 1 else 2.9 * nrows),
                                  sharey=True, squeeze=False)
         flat = list(grid.ravel())
     else:
@@ -1001,32 +1281,67 @@ def plot_error_bands(
         fig = flat[0].figure
     present = list(dict.fromkeys(table[hue].astype(str)))
     names = present if order is None else [str(v) for v in order]
-    colours = dict(zip(names, sns.color_palette("colorblind", len(names)),
-                       strict=True))
-    markers = dict(zip(names, "osD^vP*X" * (1 + len(names) // 8), strict=False))
+    styles = method_styles(names)
     names = [name for name in names if name in present]
+    if band == "auto":
+        band = "fill" if len(names) <= 3 else "errorbar"
+    if band not in ("fill", "errorbar"):
+        raise ValueError(f"band must be 'auto', 'fill' or 'errorbar'; got {band!r}")
+    # Error bars of neighbouring methods are dodged by a few percent of a
+    # decade (on a log x axis) so that they do not hide each other.
+    dodge = 10.0 ** ((np.arange(len(names)) - (len(names) - 1) / 2) * 0.05)
     for ax, (value, sub) in zip(flat, panels, strict=False):
-        for name in names:
+        for j, name in enumerate(names):
             line = sub[sub[hue].astype(str) == name].sort_values(x)
             if line.empty:
                 continue
             xs = line[x].to_numpy(float)
-            ax.plot(xs, line[y].to_numpy(float), marker=markers[name],
-                    color=colours[name], label=name, linewidth=1.4,
-                    markersize=4)
-            if low is not None and high is not None:
+            ys = line[y].to_numpy(float)
+            spread = low is not None and high is not None
+            if spread and band == "errorbar":
+                xs_drawn = xs * dodge[j] if logx else xs
+                yerr = np.vstack([ys - line[low].to_numpy(float),
+                                  line[high].to_numpy(float) - ys])
+                ax.errorbar(xs_drawn, ys, yerr=np.clip(yerr, 0, None),
+                            label=reader_name(name), linewidth=1.2,
+                            markersize=4, capsize=2, elinewidth=0.9,
+                            **styles[name])
+                continue
+            ax.plot(xs, ys, label=reader_name(name), linewidth=1.4,
+                    markersize=4, **styles[name])
+            if spread:
                 ax.fill_between(xs, line[low].to_numpy(float),
                                 line[high].to_numpy(float),
-                                color=colours[name], alpha=0.15, linewidth=0)
+                                color=styles[name]["color"], alpha=0.15,
+                                linewidth=0)
         if logx:
             ax.set_xscale("log")
         if logy:
             ax.set_yscale("log")
-        ax.set_xlabel(xlabel or x)
+            _plain_log_y(ax)
+        # Side by side, one x label (under the middle panel) is enough:
+        # repeated, the labels run into each other.
+        if axes is not None or len(panels) <= 2 or len(flat) > len(panels) \
+                or ax is flat[(len(panels) - 1) // 2]:
+            ax.set_xlabel(xlabel or x)
+            ax.tick_params(labelbottom=True)
         if value is not None:
             ax.set_title(col_format.format(value))
     flat[0].set_ylabel(ylabel or y)
-    flat[len(panels) - 1].legend(fontsize="small")
+    if axes is None:
+        for ax in flat[ncols: len(panels): ncols]:  # first column, lower rows
+            ax.set_ylabel(ylabel or y)
+    if axes is None and len(flat) > len(panels):
+        for extra in flat[len(panels) + 1:]:
+            extra.set_visible(False)
+        spare = flat[len(panels)]
+        spare.axis("off")
+        handles, labels = flat[0].get_legend_handles_labels()
+        spare.legend(handles, labels, loc="center", frameon=False)
+    elif axes is None:
+        _legend_below(fig, flat[: len(panels)], ncols=3)
+    else:
+        flat[len(panels) - 1].legend(fontsize="small")
     return fig
 
 
@@ -1063,8 +1378,10 @@ def plot_forecast_curves(
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, on log-log axes.
+        The figure, on log-log axes; the legend sits below the axes
+        (inside them when ``ax`` is given).
     """
+    created = ax is None
     fig, ax = _axes(ax)
     k_arr = np.asarray(k, dtype=float)
     ax.plot(k_arr, np.asarray(truth, dtype=float), color="black", linewidth=2.4,
@@ -1073,16 +1390,22 @@ def plot_forecast_curves(
         ax.plot(np.asarray(observed[0], float), np.asarray(observed[1], float),
                 color="grey", marker="o", markersize=3, linewidth=1,
                 label=f"estimated from {budget:g} attempts")
-    colours = sns.color_palette("colorblind", len(forecasts))
-    for colour, (name, values) in zip(colours, forecasts.items(), strict=True):
-        ax.plot(k_arr, np.asarray(values, dtype=float), color=colour,
-                linestyle="--", linewidth=1.4, label=name)
+    styles = method_styles(list(forecasts))
+    every = max(1, k_arr.size // 8)
+    for name, values in forecasts.items():
+        ax.plot(k_arr, np.asarray(values, dtype=float), linewidth=1.4,
+                markersize=4, markevery=every, label=reader_name(name),
+                **styles[name])
     ax.axvline(budget, color="grey", linestyle=":", linewidth=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _plain_log_y(ax)
     ax.set_xlabel("attempts $k$")
     ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize="small", loc="lower left")
+    if created:
+        _legend_below(fig, [ax], ncols=3)
+    else:
+        ax.legend(fontsize="small", loc="best")
     return fig

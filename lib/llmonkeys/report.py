@@ -1,6 +1,8 @@
 r"""Tables for the page: intervals as text, paired differences.
 
-:func:`interval_table` formats estimates with their intervals as
+:func:`markdown_table` writes a table as a Markdown pipe table, so that
+a chapter can glue it (``{glue:md}``) inside a numbered ``{table}``
+block. :func:`interval_table` formats estimates with their intervals as
 ``"0.114 [0.093, 0.137]"`` in a pivoted table, the one formatter of the
 book's interval tables. :func:`paired_differences` pairs each method's
 values with a reference method's on the same units (bootstrap
@@ -16,6 +18,7 @@ import pandas as pd
 from llmonkeys._validation import check_int
 
 __all__ = [
+    "markdown_table",
     "interval_table",
     "paired_differences",
 ]
@@ -159,3 +162,85 @@ def paired_differences(
         d.insert(len(units), method, other)
         parts.append(d)
     return pd.concat(parts, ignore_index=True)
+
+
+def _cell(value: object) -> str:
+    return " ".join(str(value).split()).replace("|", r"\|")
+
+
+def markdown_table(table: object, *, index: bool = True) -> str:
+    r"""Write a table as a Markdown pipe table, formatted as pandas shows it.
+
+    Glued with ``glue(key, IPython.display.Markdown(...))`` and pasted by
+    ``{glue:md}`` inside a ``{table}`` block, the table is a real table on
+    the page: numbered "Table N", cited with ``{numref}``, scrollable on a
+    phone. The numbers are those pandas would show (a ``Styler``'s own
+    formats, else pandas' column formatting); the data are not changed.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pandas.io.formats.style.Styler
+        The table; column levels of a MultiIndex are joined by spaces.
+    index : bool, default True
+        Write the index as the first column (unless a ``Styler`` hides
+        it).
+
+    Returns
+    -------
+    str
+        The pipe table, one line per row, header first.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is neither a DataFrame nor a Styler.
+
+    Examples
+    --------
+    >>> print(markdown_table(pd.DataFrame({"b": [0.25, 1.5]},
+    ...                                   index=pd.Index(["x", "y"], name="m"))))
+    | m | b |
+    |---|---|
+    | x | 0.25 |
+    | y | 1.50 |
+    """
+    from pandas.io.formats.style import Styler
+
+    if isinstance(table, Styler):
+        frame = table.data
+        lines = table.to_string(delimiter="\x1f").splitlines()
+        rows = [line.split("\x1f") for line in lines[len(lines) - len(frame):]]
+        hidden = bool(getattr(table, "hide_index_", [False])[0]) if hasattr(
+            table, "hide_index_") else False
+        if hidden or not index:
+            rows = [row[-frame.shape[1]:] for row in rows]
+            has_index = False
+        else:
+            has_index = True
+    elif isinstance(table, pd.DataFrame):
+        frame = table
+        from pandas.io.formats.format import format_array
+
+        columns = [[s.strip() for s in format_array(frame.iloc[:, j]._values, None)]
+                   for j in range(frame.shape[1])]
+        rows = [[" ".join(map(str, label)) if isinstance(label, tuple)
+                 else str(label) for label in frame.index]] if index else []
+        rows = [list(r) for r in zip(*(rows + columns), strict=True)]
+        has_index = index
+    else:
+        raise TypeError(
+            f"table must be a pandas DataFrame or Styler; got {type(table).__name__}"
+        )
+    header = [
+        " ".join(str(level) for level in (c if isinstance(c, tuple) else (c,)))
+        for c in frame.columns
+    ]
+    if has_index:
+        names = [n for n in frame.index.names if n is not None]
+        header = [" ".join(map(str, names))] + header
+        width = frame.shape[1]
+        rows = [[" ".join(r[: len(r) - width])] + r[len(r) - width:] for r in rows]
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |",
+           "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(out)

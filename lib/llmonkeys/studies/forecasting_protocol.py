@@ -37,6 +37,7 @@ import llmonkeys as lm
 from llmonkeys.allocation import allocate_attempts
 from llmonkeys.binned_likelihood import fit_binned_law
 from llmonkeys.forecast_intervals import forecast_intervals
+from llmonkeys.plotting import method_styles
 from llmonkeys.zero_inflated import fit_zero_inflated_beta_binomial
 
 #: Exponent estimators of the protocol, in table order: least squares,
@@ -455,15 +456,15 @@ def plot_relative_error(panels: Sequence[tuple[str, pd.DataFrame]]):
     fig, axes = plt.subplots(n_rows, 2, figsize=(6.5, 2.4 * n_rows),
                              sharex=True, sharey=True, squeeze=False,
                              layout="constrained")
-    markers = dict(zip(EXPONENT_ESTIMATORS, "osD^vP", strict=True))
-    styles = dict(zip(EXPONENT_ESTIMATORS, ["-", "--", "-", ":", "-.", "--"],
-                      strict=True))
+    # Each estimator its own colour, dash and marker (one shared dash and
+    # near-identical oranges made six lines unreadable).
+    styles = method_styles(EXPONENT_ESTIMATORS)
     for ax, (title, errors) in zip(axes.ravel(), panels, strict=False):
         med = (errors.groupby(["n_attempts", "method"])["rel_error"]
                .median().unstack("method"))
         for method in EXPONENT_ESTIMATORS:
-            ax.plot(med.index, med[method], marker=markers[method],
-                    linestyle=styles[method], label=method)
+            ax.plot(med.index, med[method], linewidth=1.3, markersize=4,
+                    label=method, **styles[method])
         ax.set(xscale="log", yscale="log")
         ax.set_title(title, fontsize=10)
     for ax in axes[:, 0]:

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from scipy import special, stats
 
 from llmonkeys.passuntil import fit_pass_until_beta
+from llmonkeys.plotting import method_styles
 
 __all__ = [
     "CheckpointGrid",
@@ -559,27 +560,35 @@ def plot_backtest(point: pd.DataFrame, intervals: pd.DataFrame, *, ax=None):
     import matplotlib.pyplot as plt
 
     ks = sorted(point["k"].unique())
+    created = ax is None
     if ax is None:
-        fig, ax = plt.subplots(1, len(ks), figsize=(6.5, 3.2), sharey=True)
+        fig, ax = plt.subplots(1, len(ks), figsize=(6.5, 3.4), sharey=True,
+                               layout="constrained")
     else:
         fig = ax[0].figure
     targets = list(dict.fromkeys(point["target"]))
     merged = point.merge(intervals, on=["target", "k", "method"])
+    styles = method_styles(METHODS)
     for a, k in zip(np.atleast_1d(ax), ks, strict=True):
-        for i, (m, marker) in enumerate(zip(METHODS, "os^", strict=True)):
+        for i, m in enumerate(METHODS):
             d = merged[(merged["k"] == k) & (merged["method"] == m)].set_index(
                 "target").loc[targets]
             xs = np.arange(len(targets)) + (i - 1) * 0.2
             a.errorbar(xs, d["rel_error"], yerr=[d["rel_error"] - d["low"],
                                                   d["high"] - d["rel_error"]],
-                       fmt=marker, capsize=2, label=m)
+                       fmt=styles[m]["marker"], color=styles[m]["color"],
+                       capsize=2, label=m)
         a.axhline(0, color="grey", lw=1)
         a.set_xticks(range(len(targets)),
                      [t.split("_")[1] for t in targets])
         a.set_title(f"pass@{k}")
         a.set_xlabel("held-out model")
     np.atleast_1d(ax)[0].set_ylabel("relative error of forecast")
-    np.atleast_1d(ax)[0].legend(loc="upper left", frameon=True)
+    if created:  # one legend below the panels, off the error bars
+        fig.legend(*np.atleast_1d(ax)[0].get_legend_handles_labels(),
+                   loc="outside lower center", ncols=len(METHODS), frameon=False)
+    else:
+        np.atleast_1d(ax)[0].legend(loc="upper left", frameon=True)
     return fig
 
 
