@@ -19,6 +19,15 @@ function scroller(el) {
   return null;
 }
 
+// The nearest box that can scroll sideways, from el upwards, or null.
+function scrollBox(el) {
+  for (let a = el; a && a !== document.body; a = a.parentElement) {
+    const ox = getComputedStyle(a).overflowX;
+    if (ox === "auto" || ox === "scroll") return { el: a, kind: "scroll" };
+  }
+  return null;
+}
+
 function wideness(el, main, problems, what) {
   const inner = el.scrollWidth;
   const box = el.getBoundingClientRect();
@@ -97,8 +106,11 @@ async function run() {
   }
   for (const m of main.querySelectorAll('mjx-container:not([display="true"])')) {
     if (m.parentElement.closest("mjx-assistive-mml")) continue;
-    const s = scroller(m);
-    if (s && s.kind === "scroll") {
+    // The nearest box that scrolls, past any that only clip (MathJax's own
+    // span.math clips its screen-reader copy): inline maths in a table
+    // caption scrolls with its table.
+    const s = scrollBox(m);
+    if (s) {
       if (s.el === m) wideness(m, main, problems, "inline maths");
       continue;  // inside a scroll box (a table, a wide equation)
     }
