@@ -461,7 +461,8 @@ def _load_gemini_attempts() -> pd.DataFrame:
         columns=["Model", "Problem Idx", "Scaling Parameter", "Score"],
     )
     if set(raw["Model"]) != {"gemini-1.5-flash-001"}:
-        raise _fail(f"expected only gemini-1.5-flash-001; got {sorted(set(raw['Model']))}")
+        raise _fail("expected only gemini-1.5-flash-001; got "
+                    f"{sorted(set(raw['Model']))}")
     df = pd.DataFrame(
         {
             "problem": raw["Problem Idx"].astype(np.int64),
