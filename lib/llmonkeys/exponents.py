@@ -67,6 +67,7 @@ __all__ = [
     "curve_exponents",
     "bootstrap_stopped_exponents",
     "UPSTREAM_VARIANTS",
+    "interval_monte_carlo_error",
     "distributional_exponent_variants",
 ]
 
@@ -1313,3 +1314,69 @@ def distributional_exponent_variants(
         "binned likelihood": _nelder_mead_exponent(
             k20, binned_law.neg_log_pass_at_k(k20)),
     }
+
+
+def interval_monte_carlo_error(
+    samples: pd.DataFrame,
+    rng: np.random.Generator | int,
+    *,
+    confidence: float = 0.95,
+    n_resample: int = 1000,
+) -> pd.DataFrame:
+    r"""Monte Carlo standard error of percentile-interval endpoints.
+
+    A percentile interval computed from ``B`` bootstrap replicates is
+    itself random: another run with another seed moves its endpoints.
+    Resampling the ``B`` replicates with replacement and recomputing the
+    endpoints estimates that spread.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Long format with columns ``model``, ``method`` and ``exponent``
+        (the ``samples`` of :func:`bootstrap_exponents`); NaN replicates
+        are left out.
+    rng : numpy.random.Generator or int
+        Generator or seed.
+    confidence : float, default 0.95
+        Nominal coverage of the interval.
+    n_resample : int, default 1000
+        Resamples of the replicates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (model, method): ``n_boot`` (usable replicates),
+        ``se_low`` and ``se_high``.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, or on an invalid ``confidence`` or
+        ``n_resample``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"model": "m", "method": "x",
+    ...                    "exponent": np.linspace(0, 1, 30)})
+    >>> float(interval_monte_carlo_error(df, 0)["se_low"].iloc[0]) > 0
+    True
+    """
+    missing = {"model", "method", "exponent"} - set(samples.columns)
+    if missing:
+        raise ValueError(f"samples lacks columns {sorted(missing)}")
+    level = check_confidence(confidence)
+    reps = check_int(n_resample, "n_resample")
+    gen = as_generator(rng)
+    q = [(1 - level) / 2, (1 + level) / 2]
+    rows = []
+    for (model, method), sub in samples.groupby(["model", "method"], observed=True,
+                                                 sort=False):
+        x = sub["exponent"].to_numpy(np.float64)
+        x = x[np.isfinite(x)]
+        draws = x[gen.integers(0, x.size, (reps, x.size))]
+        ends = np.quantile(draws, q, axis=1)
+        rows.append({"model": model, "method": method, "n_boot": x.size,
+                     "se_low": float(ends[0].std(ddof=1)),
+                     "se_high": float(ends[1].std(ddof=1))})
+    return pd.DataFrame(rows)
