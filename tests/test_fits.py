@@ -418,3 +418,19 @@ def test_zero_inflation_test_rejects_bad_counts():
 
     with pytest.raises(ValueError):
         zero_inflation_test([10, 10], [0, 0])
+
+
+def test_profile_scale_set_holds_the_maximum_and_true_scale():
+    from llmonkeys.fits import profile_scale
+
+    rng = np.random.default_rng(21)
+    p = 0.4 * rng.beta(0.5, 1.5, size=400)
+    n = np.full(400, 5000)
+    c = rng.binomial(n, p)
+    grid = np.geomspace(1.0001 * (c / n).max(), 1.0, 6)
+    grid = np.sort(np.append(grid, 0.4))
+    prof = profile_scale(n, c, grid)
+    assert prof.loc[prof["log_likelihood"].idxmax(), "in_set"]
+    assert prof.loc[prof["scale"] == 0.4, "in_set"].item()
+    with pytest.raises(ValueError, match="scales must lie"):
+        profile_scale(n, c, [1e-6])

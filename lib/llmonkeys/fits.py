@@ -106,6 +106,7 @@ from llmonkeys._tidy import (
 from llmonkeys._validation import (
     as_count_array,
     as_float_array,
+    check_confidence,
     check_counts,
     check_int,
     check_probability_scalar,
@@ -133,6 +134,7 @@ __all__ = [
     "fitted_curves",
     "fitted_densities",
     "ZeroInflationTest",
+    "profile_scale",
     "zero_inflation_test",
 ]
 
@@ -1494,3 +1496,56 @@ def zero_inflation_test(
         alpha_heavy=fit.alpha, alpha_zero_inflated=float(math.exp(theta[1])),
         lr_statistic=lr, p_value=float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 1.0,
         n_zero=int(np.sum(c_arr == 0)))
+
+
+def profile_scale(
+    n: ArrayLike, c: ArrayLike, scales: ArrayLike, *, confidence: float = 0.95
+) -> pd.DataFrame:
+    r"""Profile likelihood of the scaled Beta law over its scale.
+
+    For every scale :math:`s` on the grid, :math:`(\alpha, \beta)` are
+    fitted by maximum likelihood; the profile
+    :math:`\ell_p(s) = \max_{\alpha,\beta} \ell(\alpha, \beta, s)` and
+    its likelihood-ratio confidence set
+    :math:`\{s : 2[\max \ell_p - \ell_p(s)] \le \chi^2_{1,\gamma}\}`
+    show how well the data pin the scale down, and the fitted
+    :math:`\hat\alpha(s)` over that set how much the exponent depends on it.
+
+    Parameters
+    ----------
+    n, c : array_like of int, shape (P,)
+        Attempts and successes, ``P >= 2``, some ``c > 0``.
+    scales : array_like of float
+        Grid of scales in ``(0, 1]``, each at least ``max(c / n)``.
+    confidence : float, default 0.95
+        Level :math:`\gamma` of the confidence set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scale: ``scale``, ``log_likelihood``, ``alpha``,
+        ``beta`` and ``in_set`` (inside the confidence set).
+
+    Raises
+    ------
+    ValueError
+        On invalid counts, a scale outside ``[max(c / n), 1]``, or an
+        invalid ``confidence``.
+    """
+    from scipy import stats
+
+    level = check_confidence(confidence)
+    grid = np.atleast_1d(np.asarray(scales, dtype=np.float64))
+    frac = np.asarray(c, dtype=np.float64) / np.asarray(n, dtype=np.float64)
+    if grid.size == 0 or np.any(grid < frac.max()) or np.any(grid > 1):
+        raise ValueError(f"scales must lie in [max(c / n), 1] = "
+                         f"[{frac.max():.4g}, 1]; got {grid}")
+    rows = []
+    for s in grid:
+        fit = fit_scaled_beta_binomial(n, c, float(s))
+        rows.append({"scale": float(s), "log_likelihood": -fit.nll,
+                     "alpha": fit.alpha, "beta": fit.beta})
+    out = pd.DataFrame(rows)
+    cut = stats.chi2.ppf(level, 1) / 2
+    out["in_set"] = out["log_likelihood"] >= out["log_likelihood"].max() - cut
+    return out
