@@ -1,9 +1,9 @@
 """Code that serves one chapter each: ``llmonkeys.studies.<chapter>``.
 
-Not re-exported by :mod:`llmonkeys`: a chapter imports its study module
-explicitly (``from llmonkeys.studies import forecasting as study``). Each
-module's docstring names the chapter it is defined for. Code that two
-chapters need belongs in the core modules instead.
+Not re-exported by :mod:`llmonkeys`: a chapter names its study module in
+its setup cell (``study = lm.studies.forecasting``; the module loads on
+first use). Each module's docstring names the chapter it is defined for.
+Code that two chapters need belongs in the core modules instead.
 """
 
 from __future__ import annotations
