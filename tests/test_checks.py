@@ -203,3 +203,78 @@ def test_slope_growth_table_accepts_mixtures():
     assert row["low"] <= row["median"] <= row["high"] and 0 <= row["p_value"] <= 1
     with pytest.raises(ValueError, match="no curve"):
         checks.slope_growth_table(counts, curves.iloc[:0], {"M": mix}, rng)
+
+
+# --- exchangeability of attempts within a batch ------------------------------
+
+
+def test_position_moments_match_enumeration():
+    """Null moments against exhaustive enumeration of c-subsets (exact)."""
+    import itertools
+
+    b = 7
+    centre = np.arange(1, b + 1) - (b + 1) / 2
+    for c in range(b + 1):
+        pos, adj = [], []
+        for subset in itertools.combinations(range(b), c):
+            v = np.zeros(b, dtype=bool)
+            v[list(subset)] = True
+            pos.append((centre * v).sum())
+            adj.append((v[1:] & v[:-1]).sum())
+        var_pos, mean_adj, var_adj = checks._position_moments(np.array([c]), b)
+        np.testing.assert_allclose(var_pos, np.var(pos), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(mean_adj, np.mean(adj), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(var_adj, np.var(adj), rtol=1e-12, atol=1e-12)
+
+
+def test_exchangeability_size_and_power():
+    rng = np.random.default_rng(20261201)
+    p = np.full(150, 0.02)
+    null = checks.simulate_final_batches(p, 60, rng, size=400)
+    rejections = np.mean([checks.exchangeability_test(x).p_value < 0.05 for x in null])
+    assert rejections < 0.05 + 3 * np.sqrt(0.05 * 0.95 / 400)
+    trend = checks.simulate_final_batches(p, 60, rng, size=100, trend=0.8)
+    assert np.mean([checks.exchangeability_test(x).trend_p_value < 0.05
+                    for x in trend]) > 0.9
+    markov = checks.simulate_final_batches(p, 60, rng, size=100, correlation=0.3)
+    assert np.mean([checks.exchangeability_test(x).clustering_p_value < 0.05
+                    for x in markov]) > 0.9
+
+
+def test_simulate_final_batches_shape_and_success():
+    x = checks.simulate_final_batches([0.001, 0.5], 10, 0, size=50)
+    assert x.shape == (50, 2, 10) and x.any(axis=2).all()
+
+
+def test_final_batches_reads_the_last_batch():
+    df = pd.DataFrame({
+        "problem": [0] * 8 + [1] * 4 + [2] * 4,
+        "attempt": list(range(8)) + list(range(4)) + list(range(4)),
+        "success": [False] * 5 + [True, False, True]
+        + [True, True, False, False] + [False] * 4,
+    })
+    out = checks.final_batches(df, 4)
+    assert out.tolist() == [[False, True, False, True], [True, True, False, False]]
+
+
+def test_final_batches_and_test_reject_bad_input():
+    df = pd.DataFrame({"problem": [0] * 4, "attempt": [0, 1, 2, 3],
+                       "success": [True, False, False, True]})
+    with pytest.raises(ValueError, match="before the last"):
+        checks.final_batches(df, 2)
+    with pytest.raises(ValueError, match="multiple of"):
+        checks.final_batches(df, 3)
+    with pytest.raises(ValueError, match="missing"):
+        checks.final_batches(df.drop(columns="success"), 2)
+    with pytest.raises(ValueError, match="boolean"):
+        checks.exchangeability_test(np.zeros((3, 6)))
+    with pytest.raises(ValueError, match="at least 4"):
+        checks.exchangeability_test(np.ones((3, 3), dtype=bool))
+    with pytest.raises(ValueError, match="no information"):
+        checks.exchangeability_test(np.eye(6, dtype=bool))
+    with pytest.raises(ValueError, match="not both"):
+        checks.simulate_final_batches([0.1], 6, 0, trend=0.1, correlation=0.1)
+    with pytest.raises(ValueError, match="above 1"):
+        checks.simulate_final_batches([0.9], 6, 0, trend=0.5)
+    with pytest.raises(ValueError, match=r"\(0, 1\)"):
+        checks.simulate_final_batches([0.0], 6, 0)

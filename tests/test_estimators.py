@@ -602,3 +602,39 @@ def test_neg_log_pass_at_k_keeps_relative_accuracy_near_zero():
                  for ni, ci in zip(n, c, strict=True)]
         ref = -mp.log1p(-mp.fsum(fails) / 3)
         np.testing.assert_allclose(got[j], float(ref), rtol=1e-12)
+
+
+def test_data_power_law_window_from_noise():
+    from llmonkeys.estimators import data_power_law_window, pass_at_k
+
+    rng = np.random.default_rng(7)
+    p = 0.5 * rng.beta(0.6, 1.0, size=3000)
+    n = np.full(p.size, 10_000)
+    c = rng.binomial(n, p)
+    k = np.unique(np.geomspace(1, 10_000, 40).round().astype(int))
+    lo, hi = data_power_law_window(n, c, k, noise=0.05)
+    assert lo == hi / 10 and hi in k
+    # The relative standard error crosses 5% just above k_hi (delta method).
+    grid = pass_at_k(n[:, None], c[:, None], k[None, :])
+    m = grid.mean(axis=0)
+    rel = grid.std(axis=0, ddof=1) / np.sqrt(p.size) / (m * -np.log(m))
+    assert rel[k <= hi].max() <= 0.05
+    if hi < k[-1]:
+        assert rel[np.searchsorted(k, hi) + 1] > 0.05
+    lo2, hi2 = data_power_law_window(n, c, k, noise=0.2, decades=2)
+    assert hi2 >= hi and lo2 == hi2 / 100
+
+
+def test_data_power_law_window_errors():
+    from llmonkeys.estimators import data_power_law_window
+
+    with pytest.raises(ValueError, match="equal length"):
+        data_power_law_window([10], [1], [1])
+    with pytest.raises(ValueError, match="increasing"):
+        data_power_law_window([10, 10], [1, 2], [5, 1])
+    with pytest.raises(ValueError, match="noise"):
+        data_power_law_window([10, 10], [1, 2], [1, 5], noise=0)
+    with pytest.raises(ValueError, match="decades"):
+        data_power_law_window([10, 10], [1, 2], [1, 5], decades=-1)
+    with pytest.raises(ValueError, match="too noisy"):
+        data_power_law_window([10, 10], [0, 10], [1, 5], noise=1e-9)

@@ -372,3 +372,21 @@ def test_helper_errors():
         exponents.default_k_grid(10, num=1)
     with pytest.raises(ValueError, match="every c is 0"):
         fits.paper_scale([10, 10], [0, 0])
+
+
+def test_interval_monte_carlo_error_shrinks_with_replicates():
+    from llmonkeys.exponents import interval_monte_carlo_error
+
+    rng = np.random.default_rng(5)
+    small = pd.DataFrame({"model": "m", "method": "x", "exponent": rng.normal(size=30)})
+    large = pd.DataFrame({"model": "m", "method": "x",
+                          "exponent": rng.normal(size=3000)})
+    se_small = interval_monte_carlo_error(small, 1).iloc[0]
+    se_large = interval_monte_carlo_error(large, 1).iloc[0]
+    assert se_small["n_boot"] == 30 and se_large["n_boot"] == 3000
+    # Order-statistic theory: SE of the 2.5% quantile of N(0,1) from B draws
+    # is sqrt(q(1-q)/B)/phi(z_q), about 0.055 for B = 3000.
+    np.testing.assert_allclose(se_large["se_low"], 0.055, rtol=0.35)
+    assert se_small["se_low"] > 3 * se_large["se_low"]
+    with pytest.raises(ValueError, match="lacks columns"):
+        interval_monte_carlo_error(small.drop(columns="method"), 1)

@@ -391,3 +391,47 @@ def test_mixture_rejects_bad_arguments():
         fits.fit_beta_binomial_mixture([10, 10], [1, 2], 0)
     with pytest.raises(ValueError, match="min_weight"):
         fits.fit_beta_binomial_mixture([10, 10], [1, 2], min_weight=2.0)
+
+
+def test_zero_inflation_test_detects_a_point_mass():
+    from llmonkeys.fits import zero_inflation_test
+
+    rng = np.random.default_rng(11)
+    p = 0.5 * rng.beta(1.5, 2.0, size=200)
+    p[:60] = 0.0  # 30% never solvable, no heavy tail among the rest
+    res = zero_inflation_test(np.full(200, 2000), rng.binomial(2000, p))
+    assert res.p_value < 1e-3 and 0.2 < res.zero_fraction < 0.4
+    assert res.loglik_zero_inflated >= res.loglik_heavy
+    assert res.loglik_zero_light > res.loglik_heavy
+
+
+def test_zero_inflation_test_heavy_tail_without_point_mass():
+    from llmonkeys.fits import zero_inflation_test
+
+    rng = np.random.default_rng(12)
+    p = 0.5 * rng.beta(0.3, 2.0, size=200)
+    res = zero_inflation_test(np.full(200, 2000), rng.binomial(2000, p))
+    assert res.p_value > 0.05 and res.loglik_zero_light < res.loglik_heavy - 5
+
+
+def test_zero_inflation_test_rejects_bad_counts():
+    from llmonkeys.fits import zero_inflation_test
+
+    with pytest.raises(ValueError):
+        zero_inflation_test([10, 10], [0, 0])
+
+
+def test_profile_scale_set_holds_the_maximum_and_true_scale():
+    from llmonkeys.fits import profile_scale
+
+    rng = np.random.default_rng(21)
+    p = 0.4 * rng.beta(0.5, 1.5, size=400)
+    n = np.full(400, 5000)
+    c = rng.binomial(n, p)
+    grid = np.geomspace(1.0001 * (c / n).max(), 1.0, 6)
+    grid = np.sort(np.append(grid, 0.4))
+    prof = profile_scale(n, c, grid)
+    assert prof.loc[prof["log_likelihood"].idxmax(), "in_set"]
+    assert prof.loc[prof["scale"] == 0.4, "in_set"].item()
+    with pytest.raises(ValueError, match="scales must lie"):
+        profile_scale(n, c, [1e-6])

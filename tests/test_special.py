@@ -1,6 +1,6 @@
 """Tests of llmonkeys._special against mpmath, and of its finite sum.
 
-The finite sum (Euler's transformation) and the logit quadrature are two
+The finite sum (Pfaff's transformation) and the logit quadrature are two
 independent methods for one integral; besides mpmath references, each is
 checked against the other wherever both apply.
 """

@@ -2,7 +2,7 @@ r"""Engine of the Beta integrals behind every law's exact curve (private).
 
 Computes, in log space, :math:`\int_0^1 x^{a-1}(1-x)^{b-1}(1-sx)^m\,dx`
 and its Kumaraswamy analogue: by a finite sum of positive terms when
-``m`` is a whole number and the sum is cheap (Euler's transformation,
+``m`` is a whole number and the sum is cheap (Pfaff's transformation,
 :mod:`llmonkeys._special`), otherwise by adaptive Gauss--Kronrod
 quadrature in the logit variable. The public, validated entry point is
 :func:`llmonkeys.distributions.log_beta_integral`.

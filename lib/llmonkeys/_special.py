@@ -367,7 +367,7 @@ def log_beta_integral_sum(
         = \sum_{j=0}^{m} T_j, \quad
         T_j = \binom{m}{j} s^j (1-s)^{m-j}\,B(a, b+j).
 
-    This is Euler's transformation of the terminating series
+    This is Pfaff's transformation of the terminating series
     :math:`{}_2F_1(-m, a; a+b; s)`: its terms alternate in sign, these
     are all positive, so nothing cancels. Only the window
     :math:`[j_-, j_+]` is summed (the rest is below :math:`e^{-40}` of

@@ -62,6 +62,10 @@ __all__ = [
     "GROWTH_LOW",
     "GROWTH_HIGH",
     "power_law_checklist",
+    "final_batches",
+    "ExchangeabilityTest",
+    "exchangeability_test",
+    "simulate_final_batches",
 ]
 
 
@@ -899,3 +903,280 @@ def power_law_checklist(
     table = pd.DataFrame(rows)
     in_model_order(table, counts)
     return table
+
+
+# ---------------------------------------------------------------------------
+# Are the attempts of a problem independent with a constant success rate?
+
+
+def final_batches(attempts: pd.DataFrame, batch_size: int) -> NDArray[np.bool_]:
+    r"""Outcomes of the last batch of every problem sampled until a success.
+
+    Under the design "draw batches of ``batch_size`` attempts until a
+    batch holds a success", every batch before the last is all failures;
+    the last batch is the only one whose pattern carries information.
+
+    Parameters
+    ----------
+    attempts : pandas.DataFrame
+        One row per attempt: ``problem``, ``attempt`` (0-based index,
+        ``0 .. n - 1`` per problem) and ``success`` (bool).
+    batch_size : int
+        Attempts per batch.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array of shape ``(problems with a success, batch_size)``,
+        the last batch of each problem that had a success, in problem
+        order. Problems without a success are left out.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a problem's attempts are not numbered
+        ``0 .. n - 1``, ``n`` is not a multiple of ``batch_size``, or a
+        batch before the last holds a success (not this design).
+    """
+    size = check_int(batch_size, "batch_size")
+    missing = {"problem", "attempt", "success"} - set(attempts.columns)
+    if missing:
+        raise ValueError(
+            "attempts must have columns 'problem', 'attempt', 'success'; "
+            f"missing {sorted(missing)}"
+        )
+    df = attempts.sort_values(["problem", "attempt"], kind="stable")
+    g = df.groupby("problem", sort=True)
+    if (df["attempt"].to_numpy() != g.cumcount().to_numpy()).any():
+        raise ValueError("attempts of each problem must be numbered 0 .. n - 1")
+    n = g.size().to_numpy()
+    if (n % size).any():
+        raise ValueError(f"every problem's attempts must be a multiple of "
+                         f"batch_size = {size}; got n = {sorted(set(n % size))}")
+    batch = df["attempt"].to_numpy() // size
+    last = batch == np.repeat(n // size - 1, n)
+    success = df["success"].to_numpy(bool)
+    if success[~last].any():
+        raise ValueError("a batch before the last holds a success: the data "
+                         "were not sampled until the first successful batch")
+    out = success[last].reshape(-1, size)
+    return out[out.any(axis=1)]
+
+
+def _position_moments(c: NDArray[np.int64], b: int):
+    """Null mean and variance of the position sum and the adjacent pairs."""
+    c = c.astype(np.float64)
+    var_pos = c * (b - c) * (b + 1) / 12.0
+
+    def falling(m: int) -> NDArray[np.float64]:
+        num = np.ones_like(c)
+        for j in range(m):
+            num = num * np.maximum(c - j, 0.0) / (b - j)
+        return num
+
+    pi2, pi3, pi4 = falling(2), falling(3), falling(4)
+    mean_adj = (b - 1) * pi2
+    second = (b - 1) * pi2 + 2 * (b - 2) * pi3 + (b - 2) * (b - 3) * pi4
+    return var_pos, mean_adj, second - mean_adj**2
+
+
+@dataclass(frozen=True)
+class ExchangeabilityTest:
+    r"""Result of :func:`exchangeability_test`.
+
+    Attributes
+    ----------
+    trend_z, trend_p_value : float
+        Standardised sum of the centred success positions and its
+        two-sided p-value (a success rate that drifts within a batch).
+    clustering_z, clustering_p_value : float
+        Standardised number of adjacent success pairs and its two-sided
+        p-value (dependent attempts: successes in runs, or spread out).
+    p_value : float
+        Bonferroni combination of the two, ``min(1, 2 min(p1, p2))``.
+    adjacent_observed, adjacent_expected : float
+        Observed and null-expected adjacent success pairs.
+    n_batches : int
+        Batches (problems) used.
+    """
+
+    trend_z: float
+    trend_p_value: float
+    clustering_z: float
+    clustering_p_value: float
+    p_value: float
+    adjacent_observed: float
+    adjacent_expected: float
+    n_batches: int
+
+
+def exchangeability_test(batches: ArrayLike) -> ExchangeabilityTest:
+    r"""Test that the attempts within a batch are exchangeable.
+
+    If the attempts at a problem are independent with a constant success
+    probability :math:`p`, then, given that a batch of :math:`b`
+    attempts holds :math:`c` successes, their positions are a uniformly
+    random :math:`c`-subset of :math:`1, \dots, b`, whatever :math:`p`
+    and whatever the stopping rule between batches (the probability of
+    each outcome sequence is :math:`p^c (1-p)^{b-c}` times a factor
+    that does not depend on the positions). Two statistics summed over
+    batches have exact null moments:
+
+    .. math::
+
+        S = \sum_{\text{successes}} \Bigl(j - \tfrac{b+1}{2}\Bigr),
+        \quad \operatorname{Var} S = \sum_i \frac{c_i (b - c_i)(b+1)}{12},
+
+    sensitive to a drift of the success rate within the batch, and the
+    number :math:`A` of adjacent success pairs, sensitive to dependence
+    between consecutive attempts, with
+    :math:`\mathbb{E} A = \sum_i c_i (c_i - 1)/b`. Each is referred to a
+    normal law (a sum over many independent batches).
+
+    Parameters
+    ----------
+    batches : array_like of bool, shape (batches, b)
+        Outcomes of one batch per problem, e.g. from
+        :func:`final_batches`.
+
+    Returns
+    -------
+    ExchangeabilityTest
+
+    Raises
+    ------
+    ValueError
+        If ``batches`` is not a 2-d boolean array with ``b >= 4``, or no
+        batch holds two successes and a failure (then a statistic has
+        zero variance).
+
+    Notes
+    -----
+    The test conditions on the success count of each batch, so it is
+    exact under early stopping. It cannot see a success rate that
+    changes *between* batches: with one first-success time per problem
+    and success rates that differ between problems, such a drift is
+    confounded with that heterogeneity.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.random((500, 60)) < 0.1
+    >>> exchangeability_test(x).p_value > 0.01
+    True
+    """
+    x = np.asarray(batches)
+    if x.ndim != 2 or x.dtype != np.bool_:
+        raise ValueError(f"batches must be a 2-d boolean array; got dtype "
+                         f"{x.dtype} and shape {x.shape}")
+    b = x.shape[1]
+    if b < 4:
+        raise ValueError(f"batches must have at least 4 attempts; got {b}")
+    c = x.sum(axis=1)
+    var_pos, mean_adj, var_adj = _position_moments(c, b)
+    if var_pos.sum() <= 0 or var_adj.sum() <= 0:
+        raise ValueError("batches carry no information: every batch is all "
+                         "successes or all failures, or no batch holds two "
+                         "successes")
+    position = np.arange(1, b + 1) - (b + 1) / 2
+    z_trend = float((x * position).sum() / np.sqrt(var_pos.sum()))
+    adjacent = float((x[:, 1:] & x[:, :-1]).sum())
+    z_adj = float((adjacent - mean_adj.sum()) / np.sqrt(var_adj.sum()))
+    p_trend = float(2 * stats.norm.sf(abs(z_trend)))
+    p_adj = float(2 * stats.norm.sf(abs(z_adj)))
+    return ExchangeabilityTest(
+        trend_z=z_trend, trend_p_value=p_trend, clustering_z=z_adj,
+        clustering_p_value=p_adj, p_value=min(1.0, 2 * min(p_trend, p_adj)),
+        adjacent_observed=adjacent, adjacent_expected=float(mean_adj.sum()),
+        n_batches=int(x.shape[0]))
+
+
+def simulate_final_batches(
+    p: ArrayLike,
+    batch_size: int,
+    rng: np.random.Generator | int,
+    *,
+    size: int = 1,
+    trend: float = 0.0,
+    correlation: float = 0.0,
+) -> NDArray[np.bool_]:
+    r"""Draw the first batch with a success, under an alternative.
+
+    Sampling runs in batches until one holds a success. Two departures
+    from independent attempts with a constant rate are available (one at
+    a time):
+
+    * ``trend`` :math:`\delta`: attempts are independent, attempt
+      :math:`j = 0, \dots, b-1` of every batch succeeds with probability
+      :math:`p\,(1 + \delta (2j/(b-1) - 1))`;
+    * ``correlation`` :math:`\rho`: attempts form a Markov chain with
+      stationary success rate :math:`p` and lag-one correlation
+      :math:`\rho` (success after success :math:`p + \rho(1-p)`,
+      after failure :math:`p(1-\rho)`), continuing across batches.
+
+    Parameters
+    ----------
+    p : array_like of float
+        Per-problem success rate, in (0, 1).
+    batch_size : int
+        Attempts per batch.
+    rng : numpy.random.Generator or int
+        Generator or seed.
+    size : int, default 1
+        Replicates.
+    trend, correlation : float, default 0
+        The alternative; both 0 is the null hypothesis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array of shape ``(size, len(p), batch_size)``.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is outside (0, 1), both alternatives are set,
+        ``|trend| > 1``, ``correlation`` outside [0, 1), or a rate
+        exceeds 1.
+    """
+    prob = as_float_array(p, "p").ravel()
+    if prob.size == 0 or ((prob <= 0) | (prob >= 1)).any():
+        raise ValueError("p must be a non-empty array of rates in (0, 1)")
+    b = check_int(batch_size, "batch_size", minimum=2)
+    reps = check_int(size, "size")
+    gen = as_generator(rng)
+    if trend != 0 and correlation != 0:
+        raise ValueError("set trend or correlation, not both")
+    if not -1 <= trend <= 1:
+        raise ValueError(f"trend must lie in [-1, 1]; got {trend}")
+    if not 0 <= correlation < 1:
+        raise ValueError(f"correlation must lie in [0, 1); got {correlation}")
+    j = np.arange(b)
+    if correlation == 0:
+        q = prob[:, None] * (1 + trend * (2 * j / (b - 1) - 1))  # (P, b)
+        if (q > 1).any():
+            raise ValueError("trend pushes a success probability above 1")
+        after_success = after_failure = q
+    else:
+        q = np.broadcast_to((prob * (1 - correlation))[:, None], (prob.size, b))
+        after_failure = q
+        after_success = np.broadcast_to(
+            (prob + correlation * (1 - prob))[:, None], (prob.size, b))
+    # First success at j: the batch (from a failure state) fails before j.
+    log_none = np.cumsum(np.log1p(-q), axis=1)
+    log_first = np.log(q) + np.concatenate(
+        [np.zeros((prob.size, 1)), log_none[:, :-1]], axis=1)
+    weights = np.exp(log_first - log_first.max(axis=1, keepdims=True))
+    cdf = np.cumsum(weights, axis=1)
+    cdf /= cdf[:, -1:]
+    u = gen.random((reps, prob.size, 1))
+    first = (u > cdf[None]).sum(axis=2)  # (reps, P)
+    out = np.zeros((reps, prob.size, b), dtype=bool)
+    prev = np.zeros((reps, prob.size), dtype=bool)
+    for col in range(b):
+        rate = np.where(prev, after_success[:, col], after_failure[:, col])
+        draw = gen.random((reps, prob.size)) < rate
+        now = np.where(col < first, False, np.where(col == first, True, draw))
+        out[:, :, col] = now
+        prev = now
+    return out

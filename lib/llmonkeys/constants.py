@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "SEED",
     "SCHAEFFER2025_PYTHIA_MATH_LSQ_EXPONENT",
+    "SCHAEFFER2025_PLOTTED_DISTRIBUTIONAL_EXPONENT",
     "BON_BATCH_SIZE",
     "BON_MAX_ATTEMPTS",
 ]
@@ -24,6 +25,16 @@ SEED = 20250226
 SCHAEFFER2025_PYTHIA_MATH_LSQ_EXPONENT: dict[str, float] = {
     "Pythia 70M": 0.19,
     "Pythia 12B": 0.37,
+}
+
+#: Distributional (beta-binomial) exponents as plotted by Schaeffer et al.
+#: (2025) against the least-squares ones (figure of their notebook 51,
+#: "Power Law Exponent (Beta-Binomial)"), read off to about +-0.01.
+SCHAEFFER2025_PLOTTED_DISTRIBUTIONAL_EXPONENT: dict[str, float] = {
+    "Pythia 70M": 0.15,
+    "Pythia 12B": 0.32,
+    "Gemini 1.5 Flash": 0.255,
+    "Gemini 1.5 Pro": 0.21,
 }
 
 #: Attempts per batch of the Best-of-N jailbreaking data (Hughes et al.

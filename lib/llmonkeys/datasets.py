@@ -86,6 +86,7 @@ __all__ = [
     "load_bon_jailbreaking",
     "load_llama3_jailbreaking_attempts",
     "load_pythia_checkpoints",
+    "load_gemini_flash_jailbreaking_attempts",
     "upstream_k_grid",
 ]
 
@@ -150,6 +151,7 @@ _CHECKPOINT_FILES = {
 #: Checkpoints in each file (9 sizes x 8 or 9 training-token counts).
 _CHECKPOINT_COUNTS = {"MATH": 72, "GSM8K": 81}
 _CHECKPOINT_METADATA = "raw_data/gpt4_gsm8k/models_pythia.csv"
+_GEMINI_ATTEMPTS_FILE = "processed_data/best_of_n_jailbreaking.parquet"
 _REGISTRY_FILE = Path(__file__).resolve().parents[2] / "data" / "registry.txt"
 
 
@@ -784,6 +786,46 @@ def load_llama3_jailbreaking_attempts() -> pd.DataFrame:
         and ``behavior_id`` (HarmBench behaviour).
     """
     return _load_llama_attempts().copy()
+
+
+@functools.cache
+def _load_gemini_attempts() -> pd.DataFrame:
+    raw = pd.read_parquet(
+        fetch(_GEMINI_ATTEMPTS_FILE),
+        columns=["Model", "Problem Idx", "Scaling Parameter", "Score"],
+    )
+    if set(raw["Model"]) != {"gemini-1.5-flash-001"}:
+        raise _fail("expected only gemini-1.5-flash-001; got "
+                    f"{sorted(set(raw['Model']))}")
+    df = pd.DataFrame(
+        {
+            "problem": raw["Problem Idx"].astype(np.int64),
+            "attempt": raw["Scaling Parameter"].astype(np.int64),
+            "success": raw["Score"].astype(bool),
+        }
+    ).sort_values(["problem", "attempt"], ignore_index=True)
+    if df.duplicated(["problem", "attempt"]).any():
+        raise _fail("duplicate (prompt, attempt) rows in the Gemini attempts")
+    return df
+
+
+def load_gemini_flash_jailbreaking_attempts() -> pd.DataFrame:
+    """Attempt-by-attempt jailbreaking outcomes of Gemini 1.5 Flash.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``problem`` (prompt index), ``attempt`` (0-based attempt
+        index) and ``success`` (bool: the attempt was a jailbreak),
+        sorted by prompt then attempt.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, corrupted, holds another model or
+        duplicate attempts.
+    """
+    return _load_gemini_attempts().copy()
 
 
 def upstream_k_grid() -> np.ndarray:

@@ -32,7 +32,7 @@ The module provides
 
 Integrals without a closed form are computed in log space: the Beta
 integral with a whole exponent ``m`` by a finite sum of positive terms
-(Euler's transformation, :mod:`llmonkeys._special`), and otherwise by
+(Pfaff's transformation, :mod:`llmonkeys._special`), and otherwise by
 adaptive Gauss--Kronrod quadrature in the logit variable; see
 :func:`log_beta_integral` for the methods and their accuracy.
 
@@ -207,7 +207,7 @@ def log_beta_integral(
         \int_0^1 x^{a-1}(1-x)^{b-1}(1-sx)^m\,dx
         = \sum_{j=0}^{m} \binom{m}{j} s^j (1-s)^{m-j}\,B(a, b+j),
 
-    Euler's transformation of the alternating terminating series. Its
+    Pfaff's transformation of the alternating terminating series. Its
     binomial weights confine it to a window around :math:`j = ms`;
     Bernstein's inequality gives a window outside of which the terms add
     up to less than :math:`e^{-40}` of the sum. Where a cost model

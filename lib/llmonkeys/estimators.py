@@ -44,6 +44,7 @@ __all__ = [
     "PowerLawFit",
     "fit_power_law",
     "local_log_slope",
+    "data_power_law_window",
     "row_log_slopes",
     "curves_by_model",
     "fit_power_laws_by_model",
@@ -602,6 +603,85 @@ def row_log_slopes(
             np.nan,
         )
     return slope
+
+
+def data_power_law_window(
+    n: ArrayLike,
+    c: ArrayLike,
+    k: ArrayLike,
+    *,
+    noise: float = 0.05,
+    decades: float = 1.0,
+) -> tuple[float, float]:
+    r"""Fitting window for a power law, chosen from the counts alone.
+
+    The upper end is the last budget before the estimated curve's relative
+    standard error first exceeds ``noise``; the window spans ``decades``
+    decades below it. Unlike
+    :func:`llmonkeys.asymptotics.power_law_window`, it needs no knowledge
+    of the true law.
+
+    Parameters
+    ----------
+    n, c : array_like of int, shape (P,)
+        Attempts and successes of each of ``P >= 2`` problems.
+    k : array_like of int, shape (K,)
+        Increasing budgets, ``1 <= k <= min(n)``.
+    noise : float, default 0.05
+        Largest relative standard error of :math:`-\log\mathrm{pass}_D@k`.
+    decades : float, default 1
+        Width of the window in decades of ``k``.
+
+    Returns
+    -------
+    k_lo, k_hi : float
+        ``k_hi / 10**decades`` and ``k_hi``.
+
+    Raises
+    ------
+    ValueError
+        On invalid counts or budgets, ``P < 2``, ``noise <= 0``,
+        ``decades <= 0``, or if the curve is too noisy at the first
+        budget.
+
+    Notes
+    -----
+    With :math:`\bar\pi(k)` the mean of the per-problem estimates
+    :math:`\hat\pi_i(k)` and :math:`y = -\log\bar\pi`, the delta method
+    gives the relative standard error
+    :math:`\mathrm{sd}_i(\hat\pi_i(k)) / (\sqrt{P}\,\bar\pi\,y)`,
+    which grows with ``k`` as fewer problems remain unsolved.
+
+    Examples
+    --------
+    >>> n = np.full(400, 1000)
+    >>> c = np.arange(400) % 50
+    >>> lo, hi = data_power_law_window(n, c, [1, 10, 100, 1000])
+    >>> lo < hi
+    True
+    """
+    n_arr = np.atleast_1d(np.asarray(n))
+    c_arr = np.atleast_1d(np.asarray(c))
+    if n_arr.ndim != 1 or n_arr.shape != c_arr.shape or n_arr.size < 2:
+        raise ValueError("n and c must be 1-D arrays of equal length >= 2; got "
+                         f"shapes {n_arr.shape} and {c_arr.shape}")
+    k_arr = np.atleast_1d(np.asarray(k))
+    if k_arr.ndim != 1 or np.any(np.diff(k_arr) <= 0):
+        raise ValueError("k must be a 1-D increasing array of budgets")
+    if not noise > 0:
+        raise ValueError(f"noise must be > 0; got {noise}")
+    if not decades > 0:
+        raise ValueError(f"decades must be > 0; got {decades}")
+    grid = pass_at_k(n_arr[:, None], c_arr[:, None], k_arr[None, :])
+    mean = grid.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = -np.log(mean)
+        rel = grid.std(axis=0, ddof=1) / np.sqrt(n_arr.size) / (mean * y)
+    too_noisy = np.flatnonzero(~(rel <= noise))
+    if too_noisy.size and too_noisy[0] == 0:
+        raise ValueError("the curve is too noisy already at the first budget")
+    k_hi = float(k_arr[too_noisy[0] - 1] if too_noisy.size else k_arr[-1])
+    return k_hi / 10.0**decades, k_hi
 
 
 def local_log_slope(k: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:

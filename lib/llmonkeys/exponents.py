@@ -55,6 +55,7 @@ from llmonkeys.fits import (
     _fit_family,
     _logpmf_fn,
     _Objective,
+    fit_scaled_beta_binomial,
     require_converged,
 )
 from llmonkeys.report import paired_differences
@@ -71,6 +72,9 @@ __all__ = [
     "method_differences",
     "curve_exponents",
     "bootstrap_stopped_exponents",
+    "UPSTREAM_VARIANTS",
+    "interval_monte_carlo_error",
+    "distributional_exponent_variants",
 ]
 
 class FailedReplicatesWarning(RuntimeWarning):
@@ -1272,3 +1276,177 @@ def bootstrap_stopped_exponents(
         ["model", "method"], key=lambda s: s.map(order) if s.name == "method"
         else s, kind="stable", ignore_index=True)
     return table, samp
+
+
+#: Variants of the distributional exponent compared by
+#: :func:`distributional_exponent_variants`, in order.
+UPSTREAM_VARIANTS: tuple[str, ...] = (
+    "book",
+    "20-point grid",
+    "scale without (P+1)/P",
+    "upstream optimiser",
+    "binned likelihood",
+)
+
+
+def _nelder_mead_exponent(k: NDArray, y: NDArray) -> float:
+    """Exponent of a log-log line fitted by Nelder-Mead from OLS's slope."""
+    from scipy import optimize
+
+    lx, ly = np.log(k), np.log(y)
+    b0 = -np.polyfit(lx, ly, 1)[0]
+    start = [-(ly.mean() - b0 * lx.mean()), b0]  # the intercept start of upstream
+    res = optimize.minimize(lambda q: np.sum((ly - (q[0] - q[1] * lx)) ** 2),
+                            x0=start, method="Nelder-Mead")
+    return float(res.x[1])
+
+
+def distributional_exponent_variants(
+    n: ArrayLike, c: ArrayLike, k: ArrayLike
+) -> dict[str, float]:
+    r"""Distributional exponent of a scaled Beta fit, five ways.
+
+    Re-implements, from their description, the choices in which the code
+    release of :cite:t:`schaeffer2025monkeys` differs from this book, to
+    see which of them moves the exponent:
+
+    * ``"book"``: exact beta-binomial likelihood, scale
+      :func:`~llmonkeys.fits.paper_scale`, least-squares slope of the fitted
+      curve on ``k``;
+    * ``"20-point grid"``: the same fit, slope on the 20 integer budgets
+      ``unique(int(logspace(0, 4, 20)))`` (upstream's default grid);
+    * ``"scale without (P+1)/P"``: scale :math:`\max_i c_i/n_i`, slope on
+      ``k``;
+    * ``"upstream optimiser"``: start at a Beta fit to the clipped
+      :math:`c_i/n_i`, L-BFGS-B on :math:`(\alpha, \beta)` in
+      :math:`[0.01, 100]^2` with tolerances :math:`10^{-6}` on the mean
+      negative log-likelihood, slope by Nelder-Mead on the 20-point grid;
+    * ``"binned likelihood"``: a Beta law with scale
+      :math:`\max_i c_i/n_i` fitted to the histogram of :math:`c_i/n_i` on
+      1,000 log-spaced bins from :math:`10^{-4}` to 1 (plus
+      :math:`[0, 10^{-4}]`), slope by Nelder-Mead on the 20-point grid.
+
+    Parameters
+    ----------
+    n, c : array_like of int, shape (P,)
+        Attempts and successes, ``P >= 2``, some ``c > 0``.
+    k : array_like of int
+        The book's budgets.
+
+    Returns
+    -------
+    dict of str to float
+        Exponent per variant, keys :data:`UPSTREAM_VARIANTS`.
+
+    Raises
+    ------
+    ValueError
+        On invalid counts (as :func:`~llmonkeys.fits.fit_scaled_beta_binomial`).
+    """
+    from scipy import optimize, stats
+
+    from llmonkeys.distributions import ScaledBeta, scaled_beta_binomial_logpmf
+
+    n_arr = np.asarray(n, dtype=np.float64)
+    c_arr = np.asarray(c, dtype=np.float64)
+    k_arr = np.asarray(k)
+    k20 = np.unique(np.logspace(0, 4, 20).astype(int))
+    fit = fit_scaled_beta_binomial(n_arr, c_arr).distribution
+    frac = c_arr / n_arr
+    rule = min((frac.size + 1.0) / frac.size * frac.max(), 1.0)
+    start = stats.beta.fit(np.clip(frac, 1e-6, 1 - 1e-6), floc=0.0, fscale=rule)[:2]
+    options = {"maxiter": 5000, "maxls": 400, "gtol": 1e-6, "ftol": 1e-6}
+    bounds = [(0.01, 100.0), (0.01, 100.0)]
+    up = optimize.minimize(
+        lambda q: -np.mean(scaled_beta_binomial_logpmf(c_arr, n_arr, q[0], q[1], rule)),
+        x0=start, bounds=bounds, method="L-BFGS-B", options=options)
+    bins = np.concatenate(([0.0], np.logspace(-4, 0, 1000)))
+    hist = np.histogram(frac, bins)[0]
+
+    def binned_nll(q: NDArray) -> float:
+        mass = np.diff(stats.beta.cdf(bins, q[0], q[1], scale=frac.max())) + 1e-16
+        return float(-np.mean(hist * np.log(mass)))
+
+    binned = optimize.minimize(binned_nll, x0=start, bounds=bounds,
+                               method="L-BFGS-B", options=options)
+    no_factor = fit_scaled_beta_binomial(n_arr, c_arr, scale=float(frac.max()))
+
+    def slope(law: object, grid: NDArray) -> float:
+        return fit_power_law(grid, law.neg_log_pass_at_k(grid)).exponent
+
+    up_law = ScaledBeta(*up.x, rule)
+    binned_law = ScaledBeta(*binned.x, float(frac.max()))
+    return {
+        "book": slope(fit, k_arr),
+        "20-point grid": slope(fit, k20),
+        "scale without (P+1)/P": slope(no_factor.distribution, k_arr),
+        "upstream optimiser": _nelder_mead_exponent(k20, up_law.neg_log_pass_at_k(k20)),
+        "binned likelihood": _nelder_mead_exponent(
+            k20, binned_law.neg_log_pass_at_k(k20)),
+    }
+
+
+def interval_monte_carlo_error(
+    samples: pd.DataFrame,
+    rng: np.random.Generator | int,
+    *,
+    confidence: float = 0.95,
+    n_resample: int = 1000,
+) -> pd.DataFrame:
+    r"""Monte Carlo standard error of percentile-interval endpoints.
+
+    A percentile interval computed from ``B`` bootstrap replicates is
+    itself random: another run with another seed moves its endpoints.
+    Resampling the ``B`` replicates with replacement and recomputing the
+    endpoints estimates that spread.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Long format with columns ``model``, ``method`` and ``exponent``
+        (the ``samples`` of :func:`bootstrap_exponents`); NaN replicates
+        are left out.
+    rng : numpy.random.Generator or int
+        Generator or seed.
+    confidence : float, default 0.95
+        Nominal coverage of the interval.
+    n_resample : int, default 1000
+        Resamples of the replicates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (model, method): ``n_boot`` (usable replicates),
+        ``se_low`` and ``se_high``.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, or on an invalid ``confidence`` or
+        ``n_resample``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"model": "m", "method": "x",
+    ...                    "exponent": np.linspace(0, 1, 30)})
+    >>> float(interval_monte_carlo_error(df, 0)["se_low"].iloc[0]) > 0
+    True
+    """
+    missing = {"model", "method", "exponent"} - set(samples.columns)
+    if missing:
+        raise ValueError(f"samples lacks columns {sorted(missing)}")
+    level = check_confidence(confidence)
+    reps = check_int(n_resample, "n_resample")
+    gen = as_generator(rng)
+    q = [(1 - level) / 2, (1 + level) / 2]
+    rows = []
+    for (model, method), sub in samples.groupby(["model", "method"], observed=True,
+                                                 sort=False):
+        x = sub["exponent"].to_numpy(np.float64)
+        x = x[np.isfinite(x)]
+        draws = x[gen.integers(0, x.size, (reps, x.size))]
+        ends = np.quantile(draws, q, axis=1)
+        rows.append({"model": model, "method": method, "n_boot": x.size,
+                     "se_low": float(ends[0].std(ddof=1)),
+                     "se_high": float(ends[1].std(ddof=1))})
+    return pd.DataFrame(rows)
