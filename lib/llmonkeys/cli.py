@@ -194,10 +194,7 @@ def _bootstrap_exponent(n, c, method, rng, n_boot, conf, n_jobs, rule):
 
 
 def _curve(n: NDArray, c: NDArray, k: NDArray, rule: str) -> NDArray:
-    frame = pd.DataFrame(
-        {"model": "m", "problem": np.arange(len(n)), "n": n, "c": c}
-    )
-    return lm.curves_by_model(frame, k, k_above_n=rule)["y"].to_numpy()
+    return lm.neg_log_pass_at_k(n, c, k, k_above_n=rule)
 
 
 def _k_grid(k_max: int) -> NDArray[np.int64]:
