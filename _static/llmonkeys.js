@@ -1,5 +1,6 @@
 // Site-wide reading fixes for the llmonkeys book (styles in llmonkeys.css).
-// - wraps every table of the text in a box that scrolls on a phone;
+// - wraps every table of the text in a box that scrolls on a phone, and
+//   marks its numeric cells so that a number never breaks across lines;
 // - marks each box that scrolls sideways (equations, tables) so the CSS can
 //   show the cue, and sets each wide equation's zoom for print;
 // - opens a figure full size on click (Escape or a click closes it).
@@ -7,6 +8,9 @@
 (function () {
   "use strict";
   const PRINT_WIDTH = 640; // px of a printed text column (A4/Letter, margins)
+  // A number, interval, ratio or p-value: digits with signs, brackets,
+  // separators and at most the letters of "p =" and "1e-05".
+  const NUMERIC = /^(?=.*\d)[\d\s.,%±+\-\u2212\u2013[\]()/=<>×ep]+$/i;
 
   function wrapTables(root) {
     for (const table of root.querySelectorAll("table")) {
@@ -17,6 +21,11 @@
       box.className = "llm-table-scroll";
       parent.insertBefore(box, table);
       box.appendChild(table);
+    }
+    // Cells that hold a number (or an interval, ratio or p-value) keep it
+    // on one line on a phone (CSS .llm-num); the box scrolls instead.
+    for (const cell of root.querySelectorAll("table td")) {
+      if (NUMERIC.test(cell.textContent.trim())) cell.classList.add("llm-num");
     }
   }
 

@@ -123,3 +123,63 @@ def test_success_histograms_unit():
     assert fig.axes[0].get_ylabel() == "prompts"
     assert any("prompts" in t for t in _legend_labels(fig))
     plt.close(fig)
+
+
+def _check_frame():
+    return pd.DataFrame({
+        "model": ["A", "A", "B", "B"],
+        "family": ["scaled-beta", "beta-mixture"] * 2,
+        "observed": [10, 10, 3, 3],
+        "expected": [12.0, 9.5, 4.0, 2.5],
+        "low": [6.0, 5.0, 1.0, 0.0],
+        "high": [18.0, 15.0, 8.0, 6.0],
+    })
+
+
+def test_predictive_counts_draws_intervals_and_observed():
+    check = _check_frame()
+    fig = plotting.plot_predictive_counts(check, xlabel="prompts never broken")
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "prompts never broken"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    (observed,) = [line for line in ax.get_lines()
+                   if line.get_label() == "observed"]
+    np.testing.assert_array_equal(observed.get_xdata(), [10, 3])
+    np.testing.assert_array_equal(observed.get_ydata(), [0, 1])
+    # Each law's bar spans its interval, at its model's row (dodged).
+    bars = [c for c in ax.collections if c.get_segments()]
+    spans = sorted(tuple(seg[:, 0]) for c in bars for seg in c.get_segments())
+    assert spans == sorted([(6.0, 18.0), (5.0, 15.0), (1.0, 8.0), (0.0, 6.0)])
+    labels = _legend_labels(fig)
+    assert "scaled Beta: expected, 95% interval" in labels and "observed" in labels
+    plt.close(fig)
+
+
+def test_predictive_counts_rejects_bad_input():
+    with pytest.raises(ValueError, match="lacks column"):
+        plotting.plot_predictive_counts(_check_frame().drop(columns="high"))
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_predictive_counts(_check_frame().iloc[:0])
+    with pytest.raises(TypeError, match="DataFrame"):
+        plotting.plot_predictive_counts([1, 2])
+
+
+def test_delta_aic_rows_and_symlog_axis():
+    table = pd.DataFrame({
+        "model": ["A", "A", "A", "B", "B", "B"],
+        "family": ["scaled-beta", "scaled-kumaraswamy", "beta-mixture"] * 2,
+        "delta_aic": [250.0, 3.0, 0.0, 0.0, 0.5, 40.0],
+    })
+    fig = plotting.plot_delta_aic(table)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "symlog"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["scaled Beta"].get_xdata(), [250.0, 0.0])
+    np.testing.assert_array_equal(lines["Beta mixture"].get_ydata(), [0, 1])
+    assert fig.get_size_inches()[0] <= 6.5
+    plt.close(fig)
+    with pytest.raises(ValueError, match="delta_aic"):
+        plotting.plot_delta_aic(table.assign(delta_aic=-1.0))
+    with pytest.raises(ValueError, match="linthresh"):
+        plotting.plot_delta_aic(table, linthresh=0)

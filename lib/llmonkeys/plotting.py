@@ -39,6 +39,8 @@ __all__ = [
     "plot_success_histograms",
     "plot_fitted_curves",
     "plot_exponent_trend",
+    "plot_predictive_counts",
+    "plot_delta_aic",
     "plot_curves_against_truth",
     "plot_decade_slopes",
     "plot_error_bands",
@@ -1059,6 +1061,158 @@ def plot_exponent_trend(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(title="method", loc="best")
+    return fig
+
+
+def _require_columns(table: pd.DataFrame, columns: Sequence[str],
+                     name: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, "
+                        f"got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {missing}; "
+                         f"needs {list(columns)}")
+    if table.empty:
+        raise ValueError(f"{name} is empty")
+
+
+def _model_rows(ax: Axes, models: Sequence[str]) -> None:
+    """Models as rows, first at the top."""
+    ax.set_yticks(np.arange(len(models)), labels=list(models))
+    ax.set_ylim(len(models) - 0.5, -0.5)
+    ax.grid(False, axis="y")
+
+
+def plot_predictive_counts(
+    check: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    xlabel: str = "problems never solved",
+    dodge: float = 0.22,
+) -> Figure:
+    """Observed counts against predictive intervals, one row per model.
+
+    Draws, for each model, the observed count (black cross) and, for each
+    fitted law, its expected count (marker) with the central predictive
+    interval (bar); an observed count outside a bar is a misfit.
+
+    Parameters
+    ----------
+    check : pandas.DataFrame
+        Columns ``model``, ``family``, ``observed``, ``expected``, ``low``,
+        ``high``, as from :func:`llmonkeys.checks.zero_count_check`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    xlabel : str, default "problems never solved"
+        Label of the count axis.
+    dodge : float, default 0.22
+        Vertical offset between the laws of one model, in rows.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, models top to bottom in their order in ``check``.
+
+    Raises
+    ------
+    TypeError
+        If ``check`` is not a DataFrame.
+    ValueError
+        If a column is missing or ``check`` is empty.
+    """
+    _require_columns(check, ["model", "family", "observed", "expected", "low",
+                             "high"], "check")
+    models = list(dict.fromkeys(check["model"].astype(str)))
+    families = list(dict.fromkeys(check["family"]))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 0.42 * len(models) + 1.3))
+    else:
+        fig = ax.figure
+    row = {m: i for i, m in enumerate(models)}
+    colours = _family_colours(families)
+    shifts = (np.arange(len(families)) - (len(families) - 1) / 2) * dodge
+    for shift, family, marker in zip(shifts, families, _MARKERS, strict=False):
+        sub = check[check["family"] == family]
+        y = np.array([row[str(m)] for m in sub["model"]], dtype=float) + shift
+        x = sub["expected"].to_numpy(float)
+        xerr = np.vstack([x - sub["low"].to_numpy(float),
+                          sub["high"].to_numpy(float) - x])
+        ax.errorbar(x, y, xerr=xerr, marker=marker, linestyle="none",
+                    capsize=2.5, markersize=4.5, color=colours[family],
+                    label=f"{reader_name(family)}: expected, 95% interval")
+    observed = check.drop_duplicates("model")
+    ax.plot(observed["observed"].to_numpy(float),
+            [row[str(m)] for m in observed["model"]], "x", color="black",
+            markersize=7, markeredgewidth=1.8, label="observed")
+    _model_rows(ax, models)
+    ax.set_xlabel(xlabel)
+    _legend_below(fig, [ax], ncols=2)
+    return fig
+
+
+def plot_delta_aic(
+    table: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    linthresh: float = 1.0,
+) -> Figure:
+    r"""AIC of each fitted law above the best, one row per model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``model``, ``family``, ``delta_aic`` (excess over the best
+        law of the model, so the best has 0), as from
+        :func:`llmonkeys.fits.fit_families_by_model`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    linthresh : float, default 1.0
+        The axis is linear below ``linthresh`` and logarithmic above, so
+        that 0 (the best law) and differences of hundreds both show.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, models top to bottom in their order in ``table``.
+
+    Raises
+    ------
+    TypeError
+        If ``table`` is not a DataFrame.
+    ValueError
+        If a column is missing, ``table`` is empty, a ``delta_aic`` is
+        negative or not finite, or ``linthresh`` is not positive.
+    """
+    _require_columns(table, ["model", "family", "delta_aic"], "table")
+    delta = table["delta_aic"].to_numpy(float)
+    if not np.all(np.isfinite(delta)) or np.any(delta < 0):
+        raise ValueError("delta_aic must be finite and >= 0 (excess over the "
+                         f"best law); got min {np.nanmin(delta)}")
+    if not linthresh > 0:
+        raise ValueError(f"linthresh must be positive, got {linthresh}")
+    models = list(dict.fromkeys(table["model"].astype(str)))
+    families = list(dict.fromkeys(table["family"]))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 0.42 * len(models) + 1.3))
+    else:
+        fig = ax.figure
+    row = {m: i for i, m in enumerate(models)}
+    colours = _family_colours(families)
+    for family, marker in zip(families, _MARKERS, strict=False):
+        sub = table[table["family"] == family]
+        ax.plot(sub["delta_aic"].to_numpy(float),
+                [row[str(m)] for m in sub["model"]], marker=marker,
+                linestyle="none", markersize=6, color=colours[family],
+                markerfacecolor="none" if marker in "sD" else colours[family],
+                label=reader_name(family))
+    ax.set_xscale("symlog", linthresh=linthresh)
+    ax.set_xlim(left=-0.3 * linthresh)
+    ax.axvline(0.0, color="0.3", linewidth=0.8)
+    _model_rows(ax, models)
+    ax.set_xlabel(r"$\Delta\mathrm{AIC}$ to the best law (0 = best; "
+                  "log scale above 1)")
+    _legend_below(fig, [ax], ncols=len(families))
     return fig
 
 
