@@ -78,3 +78,13 @@ def test_every_reference_links_to_its_source():
         if not re.search(r"^\s*(doi|eprint|url)\s*=", e, re.MULTILINE)
     ]
     assert not missing, f"references without DOI, arXiv or URL: {missing}"
+
+
+@pytest.mark.parametrize("path", code_chapters(), ids=lambda p: p.stem)
+def test_every_glued_figure_has_alt_text(path):
+    """A figure's alt text says what it shows (issue 15, item 3)."""
+    import re
+
+    blocks = re.findall(r"```\{glue:figure\} (\S+)\n((?::[^\n]*\n)*)", path.read_text())
+    missing = [key for key, options in blocks if ":alt:" not in options]
+    assert not missing, f"{path.stem}: glued figures without :alt: {missing}"
