@@ -183,3 +183,18 @@ def test_delta_aic_rows_and_symlog_axis():
         plotting.plot_delta_aic(table.assign(delta_aic=-1.0))
     with pytest.raises(ValueError, match="linthresh"):
         plotting.plot_delta_aic(table, linthresh=0)
+
+
+def test_fitted_curves_ratio_panel_goes_log_for_large_misfits():
+    k = np.geomspace(1, 1000, 15)
+    y = k ** -0.3
+    y_falling = y * np.exp(-k / 50)  # a data curve that dives towards 0
+    fitted = pd.DataFrame({"model": ["A"] * 15 + ["B"] * 15, "family": "scaled-beta",
+                           "k": np.tile(k, 2), "y": np.tile(y, 2)})
+    curves = pd.DataFrame({"model": ["A"] * 15 + ["B"] * 15, "k": np.tile(k, 2),
+                           "y": np.concatenate([1.1 * y, y_falling])})
+    fig = plotting.plot_fitted_curves(curves, fitted, ratio=True)
+    ratio_a, ratio_b = fig.axes[1], fig.axes[3]
+    assert ratio_a.get_yscale() == "linear"  # a 10% misfit stays linear
+    assert ratio_b.get_yscale() == "log"  # a many-fold misfit goes log
+    plt.close(fig)

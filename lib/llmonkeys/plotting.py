@@ -902,6 +902,10 @@ def plot_success_histograms(
     return fig
 
 
+#: Ratio panels spanning more than this factor are drawn on a log axis.
+_RATIO_LOG_SPAN = 5.0
+
+
 def plot_fitted_curves(
     curves: pd.DataFrame,
     fitted: pd.DataFrame,
@@ -929,7 +933,9 @@ def plot_fitted_curves(
     ratio : bool, default False
         Under each panel, a panel of fit / data (each fitted curve over
         the data curve at the data's ``k``): a misfit of a few percent,
-        invisible on log-log axes, shows as a departure from 1.
+        invisible on log-log axes, shows as a departure from 1. A ratio
+        panel whose values span more than a factor of 5 (a data curve
+        that falls to 0) is drawn on a log axis.
 
     Returns
     -------
@@ -963,10 +969,8 @@ def plot_fitted_curves(
                               linewidth=1.4)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        # Plain labels at 1, 2, 5 x 10^j: the curves span about a decade.
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        # Plain labels at 1, 2, 5 x 10^j where the curves span a few decades.
+        _plain_log_y(ax)
         ax.set_title(model)
         ax.set_xlabel("attempts $k$")
         ax.set_ylabel(r"$-\log \mathrm{pass}_D@k$")
@@ -975,6 +979,12 @@ def plot_fitted_curves(
             ax.tick_params(labelbottom=False)
             below[i].axhline(1.0, color="0.3", linewidth=0.8)
             below[i].set_xscale("log")
+            values = np.concatenate([line.get_ydata() for line in below[i].get_lines()])
+            values = values[np.isfinite(values) & (values > 0)]
+            if values.size and values.max() / values.min() > _RATIO_LOG_SPAN:
+                # A misfit of many-fold (a curve that falls to 0) would
+                # flatten every other ratio on a linear axis.
+                below[i].set_yscale("log")
             below[i].set_xlabel("attempts $k$")
             below[i].set_ylabel("fit / data")
     if ratio:
