@@ -7,8 +7,9 @@ Defined for that chapter only, not re-exported by :mod:`llmonkeys`:
   for least squares and the authors' estimator variants;
 * :func:`real_exponent_protocol`: the same on real counts, against the
   full-data least-squares exponent (upstream's real-data target);
-* :func:`allocation_backtest`: uniform against Algorithm 1 of Kazdan et
-  al. at equal total compute, replayed exactly from the counts;
+* :func:`allocation_backtest`: uniform sampling, Algorithm 1 of Kazdan et
+  al. and the book's forecast-variance policy at equal total compute,
+  replayed exactly from the counts;
 * :func:`coverage_synthetic` and :func:`coverage_backtest`: coverage of
   the parametric-bootstrap forecast intervals;
 * :func:`curve_backtest`: the backtest of the forecasts of
@@ -34,7 +35,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 import llmonkeys as lm
-from llmonkeys.allocation import allocate_attempts
+from llmonkeys.allocation import ALLOCATION_POLICIES, allocate_attempts
 from llmonkeys.binned_likelihood import fit_binned_law
 from llmonkeys.forecast_intervals import forecast_intervals
 from llmonkeys.plotting import method_styles
@@ -198,7 +199,7 @@ def allocation_backtest(
     *,
     n_reps: int,
     seed: int,
-    policies: Sequence[str] = ("uniform", "fewest-successes"),
+    policies: Sequence[str] = ALLOCATION_POLICIES,
     fits: Sequence[str] = ("beta-binomial",),
     k_max: int = 10_000,
 ) -> pd.DataFrame:
@@ -210,6 +211,7 @@ def allocation_backtest(
     ``fits`` to the allocated counts and score its curve at
     :func:`horizons` up to ``k_max`` against the full-data curve (mean
     relative error). Policies share nothing but the replicate index.
+    ``"forecast-variance"`` targets the farthest horizon, ``k_max``.
     """
     rows = []
     for m, (model, g) in enumerate(counts.groupby("model", observed=True)):
@@ -220,7 +222,8 @@ def allocation_backtest(
             for r in range(n_reps):
                 for j, policy in enumerate(policies):
                     a = allocate_attempts(n, c, b * c.size, policy,
-                                          rng=_rng(seed, m, b, r, j))
+                                          rng=_rng(seed, m, b, r, j),
+                                          horizon=k_max)
                     for fit in fits:
                         try:
                             y = ALLOCATION_FITS[fit](a.attempts, a.successes, k)
