@@ -97,6 +97,18 @@ __all__ = [
     "Mixture",
 ]
 
+#: Names of ``__all__`` reached as ``lm.distributions.<name>`` only (result types
+#: and lower-level helpers); ``llmonkeys`` re-exports the others.
+_MODULE_ONLY: tuple[str, ...] = (
+    "Mixture",
+    "SuccessDistribution",
+    "PowerLawAsymptote",
+    "LogCorrectedAsymptote",
+    "log_beta_integral",
+    "scaled_kumaraswamy_binomial_logpmf",
+    "LOGPMF_N_MAX",
+)
+
 
 def _bad_values(arr: NDArray, mask: NDArray) -> str:
     bad = arr[mask].ravel()
