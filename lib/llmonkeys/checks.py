@@ -29,6 +29,7 @@ from llmonkeys._tidy import (
     groups_by_model,
     in_model_order,
     ordered_categories,
+    sorted_attempts,
 )
 from llmonkeys._validation import (
     as_count_array,
@@ -939,16 +940,7 @@ def final_batches(attempts: pd.DataFrame, batch_size: int) -> NDArray[np.bool_]:
         batch before the last holds a success (not this design).
     """
     size = check_int(batch_size, "batch_size")
-    missing = {"problem", "attempt", "success"} - set(attempts.columns)
-    if missing:
-        raise ValueError(
-            "attempts must have columns 'problem', 'attempt', 'success'; "
-            f"missing {sorted(missing)}"
-        )
-    df = attempts.sort_values(["problem", "attempt"], kind="stable")
-    g = df.groupby("problem", sort=True)
-    if (df["attempt"].to_numpy() != g.cumcount().to_numpy()).any():
-        raise ValueError("attempts of each problem must be numbered 0 .. n - 1")
+    df, g = sorted_attempts(attempts)
     n = g.size().to_numpy()
     if (n % size).any():
         raise ValueError(f"every problem's attempts must be a multiple of "
