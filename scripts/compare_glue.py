@@ -45,6 +45,20 @@ PREFIX = "application/papermill.record/"
 #: Keys of wall-clock timings (they vary from run to run and machine to
 #: machine): reported, not counted as differences.
 VOLATILE = re.compile(r"(_ms|_seconds|seconds_|_speedup|speedup_)")
+#: The random table id pandas' ``Styler`` writes into its HTML
+#: (``<table id="T_06bb2">``, ``#T_06bb2_row0_col1``): new on every run.
+STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}(?![0-9a-f])")
+
+
+def normalised(record: dict[str, str]) -> dict[str, str]:
+    """Return a glued value with the Styler table ids of its HTML blanked.
+
+    >>> normalised({"text/html": '<table id="T_06bb2"><td id="T_06bb2_row0">'})
+    {'text/html': '<table id="T_"><td id="T__row0">'}
+    """
+    if "text/html" not in record:
+        return record
+    return {**record, "text/html": STYLER_ID.sub("T_", record["text/html"])}
 
 
 def chapters(root: Path) -> list[Path]:
@@ -136,7 +150,8 @@ def diff(before: Path, after: Path) -> int:
         print(f"{chapter}: recorded in {'before' if chapter in a else 'after'} only")
         changes += 1
     for chapter in sorted(set(a) & set(b)):
-        ka, kb = a[chapter], b[chapter]
+        ka = {key: normalised(value) for key, value in a[chapter].items()}
+        kb = {key: normalised(value) for key, value in b[chapter].items()}
         for key in sorted(set(ka) | set(kb)):
             total += 1
             if key not in kb:

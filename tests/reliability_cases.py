@@ -303,12 +303,12 @@ def _fit_outcome(func, words=()):
             clear = all(w.lower() in str(err).lower() for w in words)
             return ("ok" if clear else "unclear"), msg[:140]
     numpy_warns = [w for w in caught if w.category is RuntimeWarning]
-    if isinstance(value, lm.ExponentEstimate):
+    if isinstance(value, lm.exponents.ExponentEstimate):
         bad = (value.fit is not None and not value.fit.converged) or not (
             np.isfinite(value.prefactor) and 2e-4 < value.exponent < 1e3)
         return (("silent-wrong" if bad else "ok"),
                 f"exponent {value.exponent:.4g}, prefactor {value.prefactor:.4g}")
-    if isinstance(value, lm.BootstrapResult):
+    if isinstance(value, lm.exponents.BootstrapResult):
         finite = value.samples[np.isfinite(value.samples)]
         bad = finite.size and ((finite <= 2e-4) | (finite >= 1e3)).any()
         return (("silent-wrong" if bad else "ok"),

@@ -156,7 +156,9 @@ def test_logpmf_refuses_n_beyond_its_tested_range():
     with pytest.raises(ValueError, match=r"n must be <= 1e\+09 attempts"):
         scaled_beta_binomial_logpmf(3, 1e12, 0.5, 2.0)
     with pytest.raises(ValueError, match=r"n must be <= 1e\+09"):
-        lm.scaled_kumaraswamy_binomial_logpmf(3, LOGPMF_N_MAX + 1, 0.5, 2.0)
+        lm.distributions.scaled_kumaraswamy_binomial_logpmf(
+            3, LOGPMF_N_MAX + 1, 0.5, 2.0
+        )
 
 
 @pytest.mark.parametrize("scale", [1.0, 0.9])

@@ -435,3 +435,44 @@ def test_profile_scale_set_holds_the_maximum_and_true_scale():
     assert prof.loc[prof["scale"] == 0.4, "in_set"].item()
     with pytest.raises(ValueError, match="scales must lie"):
         profile_scale(n, c, [1e-6])
+
+
+# --- the fitting interface of the modules built on fits --------------------
+
+
+def test_count_table_merges_equal_pairs_and_reweights():
+    n = np.array([10, 10, 20, 10])
+    c = np.array([0, 3, 3, 0])
+    table = fits.count_table(n, c)
+    assert list(zip(table.n, table.c, table.weight, strict=True)) == [
+        (10.0, 0.0, 2.0), (10.0, 3.0, 1.0), (20.0, 3.0, 1.0)]
+    assert table.inverse.tolist() == [0, 1, 2, 0] and table.n_problems == 4
+    sub = table.subset(np.array([0.0, 2.0, 1.0]))
+    assert sub.c.tolist() == [3.0, 3.0] and sub.weight.tolist() == [2.0, 1.0]
+    assert sub.n_problems == 3
+
+
+def test_fit_count_table_is_the_public_fit():
+    rng = np.random.default_rng(4)
+    n = np.full(200, 500)
+    c = rng.binomial(n, ScaledBeta(0.4, 3.0, scale=0.7).sample(200, rng))
+    fit, theta = fits.fit_count_table(
+        "scaled-beta", fits.count_table(n, c), None, False)
+    same = fits.fit_scaled_beta_binomial(n, c)
+    assert (fit.alpha, fit.beta, fit.nll) == (same.alpha, same.beta, same.nll)
+    np.testing.assert_array_equal(np.exp(theta), [fit.alpha, fit.beta])
+    # a warm start at the optimum stays there
+    again, _ = fits.fit_count_table(
+        "scaled-beta", fits.count_table(n, c), fit.scale, False, theta)
+    np.testing.assert_allclose([again.alpha, again.beta], [fit.alpha, fit.beta],
+                               rtol=1e-5)
+
+
+def test_on_shape_bound_and_scale_from_log():
+    log_shape = np.log([1e-4, 2.1e-4, 1.0, 4.9e5, 5.1e5, 1e6])
+    assert fits.on_shape_bound(log_shape).tolist() == [
+        True, False, False, False, True, True]
+    np.testing.assert_array_equal(fits.scale_from_log([np.log(0.5), 0.3]),
+                                  [0.5, 1.0])
+    with pytest.raises(ValueError, match="family must be one of"):
+        fits.check_family("beta-mixture")

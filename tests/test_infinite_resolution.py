@@ -73,12 +73,6 @@ def test_checkpoint_grid_drops_thin_checkpoints_and_missing_problems():
         ir.checkpoint_grid(df)
 
 
-def test_scrollable_table_wraps_html():
-    html = ir.scrollable_table(pd.DataFrame({"a": [1.5]})).data
-    assert html.startswith('<div style="overflow-x: auto')
-    assert "<table" in html and "1.5" in html
-
-
 def test_plots_label_their_axes():
     import matplotlib
 

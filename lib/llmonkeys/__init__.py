@@ -15,11 +15,14 @@ runs) -> ``plotting`` (figures).
 ``llmonkeys.studies.<chapter>`` holds code that serves one chapter.
 
 The top level re-exports the ``__all__`` of the modules in
-:data:`_REEXPORTED` (the everyday API); every module is also an attribute
-(``lm.checks.power_law_checklist``). Modules are imported on first use,
-so that worker processes and command-line tools start fast and
-matplotlib is loaded only for figures. Adding a module is a one-line
-change to :data:`_REEXPORTED` or :data:`_SUBMODULES`.
+:data:`_REEXPORTED` (the everyday API), less the names a module keeps in
+its ``_MODULE_ONLY`` (result types and lower-level helpers, reached as
+``lm.fits.DistributionFit``); every module is also an attribute
+(``lm.checks.power_law_checklist``, ``lm.passuntil.pass_until_estimate``).
+Modules are imported on first use, so that worker processes and
+command-line tools start fast and matplotlib is loaded only for figures.
+Adding a module is a one-line change to :data:`_REEXPORTED` or
+:data:`_SUBMODULES`.
 """
 
 from __future__ import annotations
@@ -34,12 +37,12 @@ _REEXPORTED: tuple[str, ...] = (
     "distributions",
     "fits",
     "exponents",
-    "passuntil",
 )
 #: Modules reached as attributes only (``lm.forecast.forecast_all``).
 _SUBMODULES: tuple[str, ...] = (
     "datasets",
     "readers",
+    "passuntil",
     "cli",
     "simulation",
     "asymptotics",
@@ -62,7 +65,16 @@ _EXTRA: dict[str, str] = {"set_style": "plotting"}
 def _owners() -> dict[str, str]:
     owners: dict[str, str] = {}
     for module in _REEXPORTED:
-        for name in importlib.import_module(f"llmonkeys.{module}").__all__:
+        mod = importlib.import_module(f"llmonkeys.{module}")
+        module_only = set(getattr(mod, "_MODULE_ONLY", ()))
+        if not module_only <= set(mod.__all__):
+            raise ImportError(
+                f"llmonkeys.{module}._MODULE_ONLY names "
+                f"{sorted(module_only - set(mod.__all__))}, not in its __all__"
+            )
+        for name in mod.__all__:
+            if name in module_only:
+                continue
             if name in owners:
                 raise ImportError(
                     f"llmonkeys.{name} is exported by both {owners[name]} and "

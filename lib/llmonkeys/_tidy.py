@@ -2,13 +2,16 @@
 
 The tables of :mod:`llmonkeys.datasets` are tidy counts. These private
 helpers validate such a frame, split it by model and give result tables
-the model order of the input.
+the model order of the input; :func:`sorted_attempts` validates a
+per-attempt frame (``problem, attempt, success``).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from pandas.api.typing import DataFrameGroupBy
 
 from llmonkeys._validation import check_counts, check_tidy_frame
 
@@ -17,7 +20,46 @@ __all__ = [
     "groups_by_model",
     "in_model_order",
     "ordered_categories",
+    "sorted_attempts",
 ]
+
+
+def sorted_attempts(attempts: pd.DataFrame) -> tuple[pd.DataFrame, DataFrameGroupBy]:
+    """Validate a per-attempt frame; return it sorted and grouped by problem.
+
+    Parameters
+    ----------
+    attempts : pandas.DataFrame
+        One row per attempt: ``problem``, ``attempt`` (0-based index) and
+        ``success``.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        ``attempts`` sorted by problem and attempt (stable).
+    groups : pandas.core.groupby.DataFrameGroupBy
+        ``frame`` grouped by problem, problems sorted.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, or a problem's attempts are not numbered
+        ``0, 1, ..., n - 1``.
+    """
+    missing = {"problem", "attempt", "success"} - set(attempts.columns)
+    if missing:
+        raise ValueError(
+            "attempts must have columns 'problem', 'attempt', 'success'; "
+            f"missing {sorted(missing)}"
+        )
+    frame = attempts.sort_values(["problem", "attempt"], kind="stable")
+    groups = frame.groupby("problem", sort=True)
+    if not np.array_equal(frame["attempt"].to_numpy(), groups.cumcount().to_numpy()):
+        raise ValueError(
+            "each problem's attempts must be numbered 0, 1, ..., n - 1 "
+            "without gaps or duplicates"
+        )
+    return frame, groups
 
 
 def check_tidy_counts(

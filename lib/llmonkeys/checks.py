@@ -29,6 +29,7 @@ from llmonkeys._tidy import (
     groups_by_model,
     in_model_order,
     ordered_categories,
+    sorted_attempts,
 )
 from llmonkeys._validation import (
     as_count_array,
@@ -43,9 +44,9 @@ from llmonkeys.estimators import fit_power_law, pass_at_k, row_log_slopes
 from llmonkeys.fits import (
     DistributionFit,
     Fit,
-    _check_distribution_fit,
-    _check_fits,
-    _logpmf_fn,
+    check_distribution_fit,
+    check_fits,
+    family_logpmf,
     log_parameter_covariance,
 )
 from llmonkeys.simulation import draw_counts, simulate_early_stopping
@@ -203,7 +204,7 @@ def zero_count_check(
     evaluated exactly.
     """
     counts = check_tidy_counts(counts)
-    fits = _check_fits(fits)
+    fits = check_fits(fits)
     conf = check_confidence(confidence)
     if max_attempts is None:
         return _fixed_zero_counts(counts, fits, check_int(n_sim, "n_sim"),
@@ -706,7 +707,7 @@ def _stopped_zero_count(
     >>> bool(chk.low <= chk.observed <= chk.high)
     True
     """
-    fit = _check_distribution_fit(fit)
+    fit = check_distribution_fit(fit)
     n_arr, c_arr = check_counts(n, c)
     n_arr, c_arr = np.broadcast_arrays(n_arr, c_arr)
     cap = int(as_count_array(max_attempts, "max_attempts", minimum=1))
@@ -721,7 +722,7 @@ def _stopped_zero_count(
     gen = as_generator(rng)
     p_count = int(n_arr.size)
     observed = int(np.sum(c_arr == 0))
-    logpmf = _logpmf_fn(fit.family)
+    logpmf = family_logpmf(fit.family)
     q_hat = float(np.exp(logpmf(0, cap, fit.alpha, fit.beta, fit.scale)))
     cov = log_parameter_covariance(fit, n_arr, c_arr)
     theta = gen.multivariate_normal(np.log([fit.alpha, fit.beta]), cov, draws)
@@ -870,7 +871,7 @@ def power_law_checklist(
     for name, sub, k, y in _model_curves(counts, curves):
         if name not in fits:
             raise ValueError(f"no fit for model {name!r}")
-        fit = _check_distribution_fit(fits[name])
+        fit = check_distribution_fit(fits[name])
         ratio = slope_ratio(k, y)
         factor, k_worst = curve_discrepancy(
             k, y, fit.distribution.neg_log_pass_at_k(k))
@@ -939,16 +940,7 @@ def final_batches(attempts: pd.DataFrame, batch_size: int) -> NDArray[np.bool_]:
         batch before the last holds a success (not this design).
     """
     size = check_int(batch_size, "batch_size")
-    missing = {"problem", "attempt", "success"} - set(attempts.columns)
-    if missing:
-        raise ValueError(
-            "attempts must have columns 'problem', 'attempt', 'success'; "
-            f"missing {sorted(missing)}"
-        )
-    df = attempts.sort_values(["problem", "attempt"], kind="stable")
-    g = df.groupby("problem", sort=True)
-    if (df["attempt"].to_numpy() != g.cumcount().to_numpy()).any():
-        raise ValueError("attempts of each problem must be numbered 0 .. n - 1")
+    df, g = sorted_attempts(attempts)
     n = g.size().to_numpy()
     if (n % size).any():
         raise ValueError(f"every problem's attempts must be a multiple of "

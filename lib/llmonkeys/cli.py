@@ -59,7 +59,6 @@ __all__ = [
     "recommended_method",
     "forecast_interval",
     "fit",
-    "plot_fit_report",
     "main",
 ]
 
@@ -185,7 +184,7 @@ def recommended_method(budget: int) -> str:
 
 
 def _pass_at_k(n: NDArray, c: NDArray, k: int, rule: str) -> float:
-    return float(lm.pass_at_k_curve(n, c, [k], k_above_n=rule)[0])
+    return float(lm.estimators.pass_at_k_curve(n, c, [k], k_above_n=rule)[0])
 
 
 def _bootstrap_exponent(n, c, method, rng, n_boot, conf, n_jobs, rule):
@@ -198,7 +197,7 @@ def _curve(n: NDArray, c: NDArray, k: NDArray, rule: str) -> NDArray:
 
 
 def _k_grid(k_max: int) -> NDArray[np.int64]:
-    return lm.default_k_grid(k_max)
+    return lm.exponents.default_k_grid(k_max)
 
 
 def _checklist(n, c, k, y, fit, rng, design: SamplingDesign) -> dict[str, Any]:
@@ -679,57 +678,6 @@ class FitReport:
         return "\n".join(lines)
 
 
-def plot_fit_report(report: FitReport) -> Any:
-    r"""Figure of each model's curve, fits and forecast.
-
-    Parameters
-    ----------
-    report : FitReport
-        As returned by :func:`fit`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One log-log panel per model (up to two per row):
-        :math:`-\log\mathrm{pass}_D@k` of the data (dots), the
-        least-squares power law (dashed), the fitted scaled Beta law
-        (solid) and the forecasts with their intervals (error bars).
-    """
-    import matplotlib.pyplot as plt
-
-    from llmonkeys.plotting import reader_name
-
-    count = len(report.models)
-    cols = min(count, 2)
-    rows = math.ceil(count / cols)
-    # Drawn for the 6.5 in text column (one panel: 4.5 in, centred).
-    fig, axes = plt.subplots(rows, cols,
-                             figsize=(6.5 if cols > 1 else 4.5, 2.9 * rows + 0.5),
-                             squeeze=False, layout="constrained")
-    for ax in axes.ravel()[count:]:
-        ax.set_visible(False)
-    for ax, m in zip(axes.ravel(), report.models, strict=False):
-        keep = np.isfinite(m.curve["y"]) & (m.curve["y"] > 0)
-        ax.plot(m.curve["k"][keep], m.curve["y"][keep], "o", ms=2.5,
-                color="0.3", label="data")
-        ax.plot(m.fitted["k"], m.fitted["least_squares"], "--", label="least squares")
-        ax.plot(m.fitted["k"], m.fitted["distributional"], "-",
-                label="scaled Beta fit")
-        if len(m.forecast):
-            f = m.forecast
-            err = np.vstack([f["neg_log"] - f["neg_log_low"],
-                             f["neg_log_high"] - f["neg_log"]])
-            method = reader_name(f["method"].iloc[0])
-            ax.errorbar(f["k"], f["neg_log"], yerr=err, fmt="s", ms=4, capsize=3,
-                        color="black", label=f"forecast ({method})")
-        ax.set(xscale="log", yscale="log", title=m.model, xlabel="attempts $k$",
-               ylabel=r"$-\log\,\mathrm{pass}_D@k$")
-    # The legend below the panels, off the data.
-    fig.legend(*axes.ravel()[0].get_legend_handles_labels(), fontsize="small",
-               frameon=False, loc="outside lower center", ncols=2)
-    return fig
-
-
 def fit(
     path: str | Path,
     *,
@@ -824,6 +772,8 @@ def fit(
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         result.table().to_csv(folder / "fit_results.csv", index=False)
+        from llmonkeys.plotting import plot_fit_report
+
         figure = plot_fit_report(result)
         for suffix in ("png", "svg"):
             figure.savefig(folder / f"fit_curves.{suffix}", dpi=150)

@@ -97,6 +97,18 @@ __all__ = [
     "Mixture",
 ]
 
+#: Names of ``__all__`` reached as ``lm.distributions.<name>`` only (result types
+#: and lower-level helpers); ``llmonkeys`` re-exports the others.
+_MODULE_ONLY: tuple[str, ...] = (
+    "Mixture",
+    "SuccessDistribution",
+    "PowerLawAsymptote",
+    "LogCorrectedAsymptote",
+    "log_beta_integral",
+    "scaled_kumaraswamy_binomial_logpmf",
+    "LOGPMF_N_MAX",
+)
+
 
 def _bad_values(arr: NDArray, mask: NDArray) -> str:
     bad = arr[mask].ravel()
@@ -265,7 +277,8 @@ def log_beta_integral(
     Examples
     --------
     >>> from scipy.special import betaln
-    >>> float(log_beta_integral(0.5, 2.0, 10, 1.0)) == float(betaln(0.5, 12))
+    >>> x = float(log_beta_integral(0.5, 2.0, 10, 1.0))
+    >>> abs(x - float(betaln(0.5, 12))) < 1e-15  # s = 1: B(a, m + b)
     True
     >>> round(float(log_beta_integral(1.0, 1.0, 1, 0.5)), 12)  # log(3/4)
     -0.287682072452
@@ -1653,8 +1666,8 @@ class Mixture(SuccessDistribution):
     Examples
     --------
     >>> law = Mixture((0.5, 0.5), (ScaledBeta(0.3, 2.0), ScaledBeta(2.0, 2.0)))
-    >>> float(law.mean)
-    0.3152173913043478
+    >>> round(float(law.mean), 12)
+    0.315217391304
     >>> law.asymptotic().exponent
     0.3
     """

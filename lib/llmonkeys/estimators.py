@@ -50,6 +50,16 @@ __all__ = [
     "fit_power_laws_by_model",
 ]
 
+#: Names of ``__all__`` reached as ``lm.estimators.<name>`` only (result types
+#: and lower-level helpers); ``llmonkeys`` re-exports the others.
+_MODULE_ONLY: tuple[str, ...] = (
+    "pass_at_k_curve",
+    "PowerLawFit",
+    "log_fail_ratio",
+    "mean_pass_and_neg_log",
+    "row_log_slopes",
+)
+
 
 def _log_ratio_closed_form(
     n: NDArray[np.float64], c: NDArray[np.float64], k: NDArray[np.float64]

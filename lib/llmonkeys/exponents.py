@@ -40,23 +40,21 @@ from llmonkeys._validation import (
 )
 from llmonkeys.estimators import PowerLawFit, fit_power_law, pass_at_k, row_log_slopes
 from llmonkeys.fits import (
-    _BOUND_MARGIN,
-    _LOG_SCALE_MAX,
-    _LOG_SHAPE_MAX,
-    _LOG_SHAPE_MIN,
+    CountTable,
     DistributionFit,
     Family,
     Fit,
-    _check_family,
-    _check_fits,
-    _compress,
-    _Counts,
-    _fit_counts,
-    _fit_family,
-    _logpmf_fn,
-    _Objective,
+    MeanNegLogLikelihood,
+    check_family,
+    check_fits,
+    count_table,
+    family_logpmf,
+    fit_count_table,
+    fit_family,
     fit_scaled_beta_binomial,
+    on_shape_bound,
     require_converged,
+    scale_from_log,
 )
 from llmonkeys.report import paired_differences
 
@@ -76,6 +74,16 @@ __all__ = [
     "interval_monte_carlo_error",
     "distributional_exponent_variants",
 ]
+
+#: Names of ``__all__`` reached as ``lm.exponents.<name>`` only (result types
+#: and lower-level helpers); ``llmonkeys`` re-exports the others.
+_MODULE_ONLY: tuple[str, ...] = (
+    "ExponentEstimate",
+    "BootstrapResult",
+    "METHODS",
+    "UPSTREAM_VARIANTS",
+    "default_k_grid",
+)
 
 class FailedReplicatesWarning(RuntimeWarning):
     """Some replicates (or fits of a table) failed; NaN, and counted."""
@@ -306,7 +314,7 @@ def estimate_exponent(
     0.3
     """
     method = check_choice(method, "method", METHODS)
-    family = _check_family(family)
+    family = check_family(family)
     k_above_n = check_k_above_n(k_above_n)
     n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _k_grid(k, n_arr, method, k_above_n)
@@ -325,7 +333,7 @@ def estimate_exponent(
         return ExponentEstimate(
             method, pl.prefactor, pl.exponent, pl.k_min, pl.k_max, None, pl
         )
-    fit = _fit_family(family, n_arr, c_arr, scale, fit_scale)
+    fit = fit_family(family, n_arr, c_arr, scale, fit_scale)
     require_converged(fit, f"estimate_exponent(method={method!r})")
     return _from_fit(fit, method, k_arr)
 
@@ -393,7 +401,7 @@ def _boot_weights(
 def _exact_thetas(
     pair_weights: NDArray[np.float64],
     scales: NDArray[np.float64],
-    counts: _Counts,
+    counts: CountTable,
     family: str,
     fit_scale: bool,
     theta0: NDArray[np.float64],
@@ -401,7 +409,7 @@ def _exact_thetas(
     """Warm-started exact fits of weighted replicates (joblib-friendly)."""
     out = np.empty((len(pair_weights), theta0.size))
     for b, (w, s) in enumerate(zip(pair_weights, scales, strict=True)):
-        fit, out[b] = _fit_counts(family, counts.subset(w), float(s), fit_scale,
+        fit, out[b] = fit_count_table(family, counts.subset(w), float(s), fit_scale,
                                   theta0)
         if not fit.converged:  # failed replicate: NaN, counted by the caller
             out[b] = np.nan
@@ -453,7 +461,7 @@ def _series_value(
 
 
 def _interpolate_pairs(
-    counts: _Counts,
+    counts: CountTable,
     family: str,
     scale: float,
     center: NDArray[np.float64],
@@ -466,7 +474,7 @@ def _interpolate_pairs(
     mean log-likelihood misses the truth by more than ``_CHEB_TOL`` at
     ``_CHEB_PROBES`` random points of the box.
     """
-    logpmf = _logpmf_fn(family)
+    logpmf = family_logpmf(family)
 
     def true_values(x: NDArray[np.float64]) -> NDArray[np.float64]:
         theta = center + x * radius
@@ -502,7 +510,7 @@ def _interpolate_pairs(
 
 def _surrogate_thetas(
     pair_weights: NDArray[np.float64],
-    counts: _Counts,
+    counts: CountTable,
     family: str,
     scale: float,
     center: NDArray[np.float64],
@@ -523,8 +531,10 @@ def _surrogate_thetas(
     m = counts.n_problems
     # Gradient and observed information of the pooled replicates at
     # ``center`` by central differences; one Newton step recentres the box.
-    pooled = _Counts(counts.n, counts.c, pair_weights.mean(axis=0), counts.inverse, m)
-    obj = _Objective(family, pooled, scale)
+    pooled = CountTable(
+        counts.n, counts.c, pair_weights.mean(axis=0), counts.inverse, m
+    )
+    obj = MeanNegLogLikelihood(family, pooled, scale)
     h = 1e-3
     e = np.eye(2) * h
     stencil = np.array(
@@ -610,8 +620,7 @@ def _surrogate_thetas(
         active[idx[done]] = False
     theta = center + x * radius
     # Near a shape bound: refit exactly, where the bound check applies.
-    near_bound = np.any((theta <= _LOG_SHAPE_MIN + _BOUND_MARGIN)
-                        | (theta >= _LOG_SHAPE_MAX - _BOUND_MARGIN), axis=1)
+    near_bound = np.any(on_shape_bound(theta), axis=1)
     bad = (np.abs(x).max(axis=1) > _CHEB_EDGE) | (
         np.abs(gx / radius).max(axis=1) > 1e-6
     ) | near_bound
@@ -621,7 +630,7 @@ def _surrogate_thetas(
 def _replicate_thetas(
     pair_weights: NDArray[np.float64],
     scales: NDArray[np.float64],
-    counts: _Counts,
+    counts: CountTable,
     family: str,
     fit_scale: bool,
     theta_hat: NDArray[np.float64],
@@ -686,7 +695,7 @@ def _replicate_curves(
     successes in ``k`` attempts, so one call of the vectorised log-pmf
     gives every replicate's curve.
     """
-    logpmf = _logpmf_fn(family)
+    logpmf = family_logpmf(family)
     with np.errstate(all="ignore"):
         log_fail = logpmf(
             np.zeros((1, k.size)),
@@ -710,7 +719,7 @@ def _fitted_samples(
     n_jobs: int,
 ) -> NDArray[np.float64]:
     """Replicate exponents of the distributional methods."""
-    counts = _compress(n, c)
+    counts = count_table(n, c)
     onehot = np.zeros((n.size, counts.n.size))
     onehot[np.arange(n.size), counts.inverse] = 1.0
     pair_w = weights @ onehot
@@ -739,7 +748,7 @@ def _fitted_samples(
         pw, scales, counts, full.family, fit_scale, theta_hat, n_jobs
     )
     if fit_scale:
-        scales = np.exp(np.minimum(thetas[:, 2], _LOG_SCALE_MAX))
+        scales = scale_from_log(thetas[:, 2])
     if method == "tail-index":
         samples[live] = np.exp(thetas[:, 0])
     else:
@@ -1168,7 +1177,7 @@ def curve_exponents(
     :func:`~llmonkeys.fits.estimate_exponent` with
     ``method="distributional"`` at the same fit, without refitting.
     """
-    fits = _check_fits(fits)
+    fits = check_fits(fits)
     k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1)).ravel()
     if np.unique(k_arr).size < 2:
         raise ValueError("k must hold at least two distinct budgets")

@@ -77,6 +77,16 @@ least-squares one (``benchmarks/bench_fits.py``). The paper's own
 distributional exponents are plotted, not tabulated, in the text we
 could search, so no reference values are quoted.
 
+The modules built on this one (:mod:`llmonkeys.exponents`,
+:mod:`llmonkeys.checks`) fit through a small documented interface that
+is not in ``__all__`` (not re-exported by ``llmonkeys``):
+:class:`CountTable` and :func:`count_table` (distinct weighted ``(n, c)``
+pairs), :func:`fit_count_table` (one fit, warm-startable, with its log
+parameters), :func:`fit_family`, :class:`MeanNegLogLikelihood`,
+:func:`family_logpmf`, :func:`on_shape_bound`, :func:`scale_from_log`,
+and the validators :func:`check_family`, :func:`check_fits` and
+:func:`check_distribution_fit`.
+
 References
 ----------
 .. [1] R. Schaeffer et al., "How Do Large Language Monkeys Get Their
@@ -140,6 +150,19 @@ __all__ = [
     "zero_inflation_test",
 ]
 
+#: Names of ``__all__`` reached as ``lm.fits.<name>`` only (result types
+#: and lower-level helpers); ``llmonkeys`` re-exports the others.
+_MODULE_ONLY: tuple[str, ...] = (
+    "fit_beta_binomial_mixture",
+    "require_converged",
+    "DistributionFit",
+    "MixtureFit",
+    "Fit",
+    "ZeroInflationTest",
+    "FAMILIES",
+    "log_parameter_covariance",
+)
+
 Family = Literal["scaled-beta", "scaled-kumaraswamy"]
 
 #: Families of laws of success probabilities that can be fitted: the
@@ -181,9 +204,33 @@ _START_ALPHA = (0.1, 0.6)
 _START_BETA = (1.0, 8.0, 64.0)
 
 
+# ---------------------------------------------------------------------------
+# Fitting interface of the modules built on fits (exponents, checks):
+# documented, reached as ``llmonkeys.fits.<name>``, not in ``__all__`` and
+# so not re-exported at the top level.
+# ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class _Counts:
-    """Distinct ``(n, c)`` pairs with multiplicities."""
+class CountTable:
+    """Distinct ``(n, c)`` pairs of a benchmark with their weights.
+
+    Problems with equal counts share one likelihood term, so a weighted
+    table (a bootstrap replicate) costs no more evaluations than the data.
+    Build one with :func:`count_table`.
+
+    Attributes
+    ----------
+    n, c : numpy.ndarray of float, shape (U,)
+        The ``U`` distinct pairs of attempts and successes.
+    weight : numpy.ndarray of float, shape (U,)
+        How many problems each pair stands for (a multiplicity, or a
+        bootstrap weight).
+    inverse : numpy.ndarray of int, shape (P,)
+        Index of each problem's pair (empty for a :meth:`subset`).
+    n_problems : int
+        Number of problems ``P`` (the total weight).
+    """
 
     n: NDArray[np.float64]
     c: NDArray[np.float64]
@@ -191,9 +238,21 @@ class _Counts:
     inverse: NDArray[np.int64]
     n_problems: int
 
-    def subset(self, weight: NDArray[np.float64]) -> _Counts:
+    def subset(self, weight: NDArray[np.float64]) -> CountTable:
+        """Return the table reweighted by ``weight``, zero-weight pairs dropped.
+
+        Parameters
+        ----------
+        weight : numpy.ndarray of float, shape (U,)
+            New weight of every pair (e.g. a bootstrap replicate's).
+
+        Returns
+        -------
+        CountTable
+            The pairs of positive weight; ``inverse`` is empty.
+        """
         keep = weight > 0
-        return _Counts(
+        return CountTable(
             n=self.n[keep],
             c=self.c[keep],
             weight=weight[keep].astype(np.float64),
@@ -202,11 +261,30 @@ class _Counts:
         )
 
 
-def _compress(n: NDArray[np.int64], c: NDArray[np.int64]) -> _Counts:
+def count_table(n: NDArray[np.int64], c: NDArray[np.int64]) -> CountTable:
+    """Merge validated per-problem counts into distinct weighted pairs.
+
+    Parameters
+    ----------
+    n, c : numpy.ndarray of int, shape (P,)
+        Attempts and successes per problem, already validated (as by
+        ``check_problem_counts``).
+
+    Returns
+    -------
+    CountTable
+        The distinct pairs, each weighted by how many problems share it.
+
+    Examples
+    --------
+    >>> table = count_table(np.array([10, 10, 10]), np.array([0, 2, 0]))
+    >>> table.c.tolist(), table.weight.tolist(), table.inverse.tolist()
+    ([0.0, 2.0], [2.0, 1.0], [0, 1, 0])
+    """
     pairs, inverse, counts = np.unique(
         np.stack([n, c], axis=1), axis=0, return_inverse=True, return_counts=True
     )
-    return _Counts(
+    return CountTable(
         n=pairs[:, 0].astype(np.float64),
         c=pairs[:, 1].astype(np.float64),
         weight=counts.astype(np.float64),
@@ -215,7 +293,7 @@ def _compress(n: NDArray[np.int64], c: NDArray[np.int64]) -> _Counts:
     )
 
 
-def _degenerate_reason(counts: _Counts) -> str | None:
+def _degenerate_reason(counts: CountTable) -> str | None:
     if np.all(counts.c == 0):
         return (
             "every c is 0 (no problem was ever solved), so the likelihood "
@@ -231,13 +309,13 @@ def _degenerate_reason(counts: _Counts) -> str | None:
     return None
 
 
-def _check_not_degenerate(counts: _Counts) -> None:
+def _check_not_degenerate(counts: CountTable) -> None:
     reason = _degenerate_reason(counts)
     if reason is not None:
         raise ValueError(f"cannot fit a law to these counts: {reason}")
 
 
-def _rule_scale(counts: _Counts) -> float:
+def _rule_scale(counts: CountTable) -> float:
     p_max = float(np.max(counts.c / counts.n))
     m = counts.n_problems
     return min((m + 1.0) / m * p_max, 1.0)
@@ -274,7 +352,7 @@ def paper_scale(n: ArrayLike, c: ArrayLike) -> float:
     >>> paper_scale([100, 100, 100, 100], [0, 1, 4, 20])
     0.25
     """
-    counts = _compress(*check_problem_counts(n, c))
+    counts = count_table(*check_problem_counts(n, c))
     if np.all(counts.c == 0):
         raise ValueError(
             "every c is 0, so the largest success rate and the scale are 0; "
@@ -366,7 +444,20 @@ class DistributionFit:
         return self.alpha
 
 
-def _logpmf_fn(family: str) -> Callable[..., NDArray[np.float64]]:
+def family_logpmf(family: str) -> Callable[..., NDArray[np.float64]]:
+    """Return the vectorised log-pmf of a scaled family's binomial mixture.
+
+    Parameters
+    ----------
+    family : {"scaled-beta", "scaled-kumaraswamy"}
+        A validated family (:func:`check_family`).
+
+    Returns
+    -------
+    callable
+        ``logpmf(c, n, alpha, beta, scale)`` from
+        :mod:`llmonkeys.distributions`, broadcasting over its arguments.
+    """
     if family == "scaled-beta":
         return scaled_beta_binomial_logpmf
     return scaled_kumaraswamy_binomial_logpmf
@@ -380,16 +471,20 @@ def _make_distribution(
     return ScaledKumaraswamy(alpha, beta, scale=scale)
 
 
-class _Objective:
+class MeanNegLogLikelihood:
     """Mean negative log-likelihood over problems, in log parameters.
+
+    ``MeanNegLogLikelihood(family, counts, scale)`` with a
+    :class:`CountTable`; ``scale=None`` fits the scale as a third
+    parameter.
 
     ``theta`` holds ``(log alpha, log beta)`` and, when the scale is
     fitted, ``log(scale) <= 0``. Evaluations are batched: a ``(m, d)``
     array of parameter vectors costs one call of the vectorised log-pmf.
     """
 
-    def __init__(self, family: str, counts: _Counts, scale: float | None) -> None:
-        self.logpmf = _logpmf_fn(family)
+    def __init__(self, family: str, counts: CountTable, scale: float | None) -> None:
+        self.logpmf = family_logpmf(family)
         self.counts = counts
         self.scale = scale
         self.n_evaluations = 0
@@ -400,7 +495,7 @@ class _Objective:
         alpha = np.exp(theta[:, :1])
         beta = np.exp(theta[:, 1:2])
         if self.scale is None:
-            scale = np.exp(np.minimum(theta[:, 2:3], _LOG_SCALE_MAX))
+            scale = scale_from_log(theta[:, 2:3])
         else:
             scale = self.scale
         cnt = self.counts
@@ -429,7 +524,7 @@ class _Objective:
         return float(vals[0]), grad
 
 
-def _moment_start(counts: _Counts, scale: float) -> tuple[float, float]:
+def _moment_start(counts: CountTable, scale: float) -> tuple[float, float]:
     """Method-of-moments Beta shapes of ``p / scale`` (binomial noise off)."""
     p_hat = counts.c / counts.n
     w = counts.weight / counts.weight.sum()
@@ -443,7 +538,7 @@ def _moment_start(counts: _Counts, scale: float) -> tuple[float, float]:
 
 
 def _start_grid(
-    family: str, counts: _Counts, scale: float, fit_scale: bool
+    family: str, counts: CountTable, scale: float, fit_scale: bool
 ) -> NDArray[np.float64]:
     """Return starting points: moment shapes, a shape grid, scale grid."""
 
@@ -465,6 +560,42 @@ def _start_grid(
         shapes = shape_starts(float(s))
         starts.append(np.column_stack([shapes, np.full(len(shapes), np.log(s))]))
     return np.vstack(starts)
+
+
+def on_shape_bound(log_shape: ArrayLike) -> NDArray[np.bool_]:
+    """Whether log shapes lie on, or within a factor of 2 of, a bound.
+
+    Parameters
+    ----------
+    log_shape : array_like of float
+        Logarithms of shape parameters.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the shape is at most ``2e-4`` or at least ``5e5``
+        (bounds ``[1e-4, 1e6]``): a fit ending there has not converged.
+    """
+    log_shape = np.asarray(log_shape)
+    return (log_shape <= _LOG_SHAPE_MIN + _BOUND_MARGIN) | (
+        log_shape >= _LOG_SHAPE_MAX - _BOUND_MARGIN
+    )
+
+
+def scale_from_log(log_scale: ArrayLike) -> NDArray[np.float64]:
+    """Return the scale of a log parameter, capped at its bound 1.
+
+    Parameters
+    ----------
+    log_scale : array_like of float
+        ``log(scale)`` as fitted (it may overshoot 0 in a line search).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``exp(min(log_scale, 0))``.
+    """
+    return np.exp(np.minimum(log_scale, _LOG_SCALE_MAX))
 
 
 def _bounds(fit_scale: bool) -> list[tuple[float, float]]:
@@ -514,7 +645,7 @@ def _minimise(
     return x, fun, ok, message
 
 
-def _at_binomial_limit(counts: _Counts, nll: float, scale: float) -> bool:
+def _at_binomial_limit(counts: CountTable, nll: float, scale: float) -> bool:
     """Whether a single success probability fits the counts as well.
 
     As ``alpha, beta -> infinity`` at a fixed mean the law tends to a
@@ -531,21 +662,44 @@ def _at_binomial_limit(counts: _Counts, nll: float, scale: float) -> bool:
     return bool(nll >= -(counts.weight @ ll) - 1e-6)
 
 
-def _fit_counts(
+def fit_count_table(
     family: str,
-    counts: _Counts,
+    counts: CountTable,
     scale: float | None,
     fit_scale: bool,
     theta0: NDArray[np.float64] | None = None,
 ) -> tuple[DistributionFit, NDArray[np.float64]]:
-    """Fit ``family`` to merged counts; return the fit and log parameters."""
+    """Fit a scaled family to a count table by maximum likelihood.
+
+    Parameters
+    ----------
+    family : {"scaled-beta", "scaled-kumaraswamy"}
+        A validated family (:func:`check_family`).
+    counts : CountTable
+        The (weighted) counts; not all ``c = 0`` nor all ``c = n``.
+    scale : float or None
+        Fixed scale, or ``None`` for :func:`paper_scale`'s rule (the start
+        of the search when ``fit_scale``).
+    fit_scale : bool
+        Fit the scale as a third parameter.
+    theta0 : numpy.ndarray, optional
+        Start in log parameters (a warm start, clipped to the bounds);
+        by default the best point of a start grid.
+
+    Returns
+    -------
+    fit : DistributionFit
+        The fit; ``converged`` says whether it may be used.
+    theta : numpy.ndarray, shape (2,) or (3,)
+        Its log parameters ``(log alpha, log beta[, log scale])``.
+    """
     if scale is None:
         scale_value, source = _rule_scale(counts), "paper-rule"
     else:
         scale_value, source = float(scale), "given"
     if fit_scale:
         source = "fitted"
-    obj = _Objective(family, counts, None if fit_scale else scale_value)
+    obj = MeanNegLogLikelihood(family, counts, None if fit_scale else scale_value)
     bounds = _bounds(fit_scale)
     if theta0 is None:
         starts = _start_grid(family, counts, scale_value, fit_scale)
@@ -556,7 +710,7 @@ def _fit_counts(
     at_bound = [
         name
         for name, t in zip(("alpha", "beta"), theta[:2], strict=True)
-        if t <= _LOG_SHAPE_MIN + _BOUND_MARGIN or t >= _LOG_SHAPE_MAX - _BOUND_MARGIN
+        if on_shape_bound(t)
     ]
     if at_bound:
         ok = False
@@ -567,7 +721,7 @@ def _fit_counts(
         )
     alpha, beta = float(np.exp(theta[0])), float(np.exp(theta[1]))
     if fit_scale:
-        scale_value = float(np.exp(min(theta[2], _LOG_SCALE_MAX)))
+        scale_value = float(scale_from_log(theta[2]))
     nll = fun * counts.n_problems
     if ok and _at_binomial_limit(counts, nll, 1.0 if fit_scale else scale_value):
         ok = False
@@ -653,7 +807,8 @@ def require_converged(fit: DistributionFit, what: str) -> DistributionFit:
     return fit
 
 
-def _check_family(family: object) -> str:
+def check_family(family: object) -> str:
+    """Return ``family`` if it names a scaled family, else raise ValueError."""
     if family not in _SCALED_FAMILIES:
         raise ValueError(
             f"family must be one of {', '.join(map(repr, _SCALED_FAMILIES))}; "
@@ -670,14 +825,20 @@ def _check_scale_args(scale: object, fit_scale: object) -> float | None:
     return check_probability_scalar(scale, "scale")
 
 
-def _fit_family(
+def fit_family(
     family: str, n: ArrayLike, c: ArrayLike, scale: float | None, fit_scale: bool
 ) -> DistributionFit:
-    family = _check_family(family)
+    """Validate per-problem counts and fit a scaled family to them.
+
+    What :func:`fit_scaled_beta_binomial` and
+    :func:`fit_scaled_kumaraswamy_binomial` do, with the family as an
+    argument; the fit is returned even if it did not converge.
+    """
+    family = check_family(family)
     scale_value = _check_scale_args(scale, fit_scale)
-    counts = _compress(*check_problem_counts(n, c))
+    counts = count_table(*check_problem_counts(n, c))
     _check_not_degenerate(counts)
-    fit, _ = _fit_counts(family, counts, scale_value, bool(fit_scale))
+    fit, _ = fit_count_table(family, counts, scale_value, bool(fit_scale))
     return fit
 
 
@@ -759,7 +920,7 @@ def fit_scaled_beta_binomial(
     >>> fit.converged, round(fit.alpha, 1)
     (True, 0.3)
     """
-    return _fit_family("scaled-beta", n, c, scale, fit_scale)
+    return fit_family("scaled-beta", n, c, scale, fit_scale)
 
 
 def fit_scaled_kumaraswamy_binomial(
@@ -817,7 +978,7 @@ def fit_scaled_kumaraswamy_binomial(
     >>> fit.converged, round(fit.params["a"], 1)
     (True, 0.3)
     """
-    return _fit_family("scaled-kumaraswamy", n, c, scale, fit_scale)
+    return fit_family("scaled-kumaraswamy", n, c, scale, fit_scale)
 
 
 @dataclass(frozen=True)
@@ -912,7 +1073,7 @@ class MixtureFit:
 class _MixtureObjective:
     """Mean mixture NLL in ``(log alphas, log betas, weight logits)``."""
 
-    def __init__(self, counts: _Counts, m: int, scale: float) -> None:
+    def __init__(self, counts: CountTable, m: int, scale: float) -> None:
         self.counts, self.m, self.scale = counts, m, scale
         self.n_evaluations = 0
 
@@ -956,7 +1117,7 @@ class _MixtureObjective:
 
 
 def _mixture_starts(
-    counts: _Counts, m: int, scale: float, single: tuple[float, float]
+    counts: CountTable, m: int, scale: float, single: tuple[float, float]
 ) -> NDArray[np.float64]:
     p_hat = counts.c / counts.n
     order = np.argsort(p_hat, kind="stable")
@@ -974,7 +1135,7 @@ def _mixture_starts(
                 shapes.append(single)
                 weights.append(1e-3)
                 continue
-            sub = _Counts(
+            sub = CountTable(
                 counts.n[idx],
                 counts.c[idx],
                 counts.weight[idx],
@@ -1074,7 +1235,7 @@ def fit_beta_binomial_mixture(
     m = int(n_components)
     if m < 1:
         raise ValueError(f"n_components must be >= 1; got {m}")
-    counts = _compress(*check_problem_counts(n, c))
+    counts = count_table(*check_problem_counts(n, c))
     _check_not_degenerate(counts)
     s = (
         _rule_scale(counts)
@@ -1086,7 +1247,7 @@ def fit_beta_binomial_mixture(
     else:
         min_w = check_probability_scalar(min_weight, "min_weight")
 
-    single, _ = _fit_counts("scaled-beta", counts, s, False)
+    single, _ = fit_count_table("scaled-beta", counts, s, False)
     obj = _MixtureObjective(counts, m, s)
     bounds = [(_LOG_SHAPE_MIN, _LOG_SHAPE_MAX)] * (2 * m) + [
         (-_WEIGHT_LOGIT_MAX, _WEIGHT_LOGIT_MAX)
@@ -1130,7 +1291,8 @@ def fit_beta_binomial_mixture(
     )
 
 
-def _check_distribution_fit(fit: object) -> DistributionFit:
+def check_distribution_fit(fit: object) -> DistributionFit:
+    """Return ``fit`` if it is a :class:`DistributionFit`, else raise."""
     if not isinstance(fit, DistributionFit):
         raise ValueError(
             "fit must be a DistributionFit (scaled Beta or scaled "
@@ -1185,7 +1347,7 @@ def log_parameter_covariance(
     >>> bool(0.03 < np.sqrt(cov[0, 0]) < 0.2)
     True
     """
-    fit = _check_distribution_fit(fit)
+    fit = check_distribution_fit(fit)
     n_arr, c_arr = check_counts(n, c)
     n_arr, c_arr = np.broadcast_arrays(n_arr, c_arr)
     pairs, weight = np.unique(np.stack([n_arr.ravel(), c_arr.ravel()], 1),
@@ -1194,7 +1356,7 @@ def log_parameter_covariance(
     offsets = np.array([(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)], float)
     theta = np.log([fit.alpha, fit.beta]) + h * offsets
     with np.errstate(all="ignore"):
-        lp = _logpmf_fn(fit.family)(
+        lp = family_logpmf(fit.family)(
             pairs[None, :, 1], pairs[None, :, 0], np.exp(theta[:, :1]),
             np.exp(theta[:, 1:]), fit.scale,
         )
@@ -1346,7 +1508,8 @@ def fit_families_by_model(
     return ordered_categories(in_model_order(table, counts), "model", "family"), out
 
 
-def _check_fits(fits: object) -> Mapping[tuple[str, str], Fit]:
+def check_fits(fits: object) -> Mapping[tuple[str, str], Fit]:
+    """Return ``fits`` if it maps ``(model, family)`` to fits, else raise."""
     if not isinstance(fits, Mapping) or not fits:
         raise ValueError(
             "fits must be a non-empty mapping (model, family) -> fit, as "
@@ -1382,7 +1545,7 @@ def fitted_curves(
     ValueError
         If ``fits`` is not such a mapping or ``k`` holds non-counts.
     """
-    fits = _check_fits(fits)
+    fits = check_fits(fits)
     k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1)).ravel()
     frames = [
         pd.DataFrame({"model": model, "family": family, "k": k_arr,
@@ -1420,7 +1583,7 @@ def fitted_densities(
     ValueError
         If ``fits`` is not such a mapping or ``p`` is outside ``(0, 1]``.
     """
-    fits = _check_fits(fits)
+    fits = check_fits(fits)
     p_arr = np.atleast_1d(as_float_array(p, "p")).ravel()
     if np.any((p_arr <= 0) | (p_arr > 1)):
         raise ValueError("p must lie in (0, 1] (densities per decade of p)")

@@ -7,7 +7,9 @@ theme is set once per chapter by :func:`set_style`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.colors
 import matplotlib.pyplot as plt
@@ -20,6 +22,9 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 from numpy.typing import ArrayLike
 
 from llmonkeys.estimators import PowerLawFit
+
+if TYPE_CHECKING:  # the command builds on plotting, not the other way
+    from llmonkeys.cli import FitReport
 
 __all__ = [
     "READER_NAMES",
@@ -45,6 +50,7 @@ __all__ = [
     "plot_decade_slopes",
     "plot_error_bands",
     "plot_forecast_curves",
+    "plot_fit_report",
 ]
 
 
@@ -1572,4 +1578,53 @@ def plot_forecast_curves(
         _legend_below(fig, [ax], ncols=3)
     else:
         ax.legend(fontsize="small", loc="best")
+    return fig
+
+
+def plot_fit_report(report: FitReport) -> Figure:
+    r"""Figure of each model's curve, fits and forecast.
+
+    Parameters
+    ----------
+    report : llmonkeys.cli.FitReport
+        As returned by :func:`llmonkeys.cli.fit` (the ``fit`` command
+        draws this figure into ``fit_curves.png`` with ``--out``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One log-log panel per model (up to two per row):
+        :math:`-\log\mathrm{pass}_D@k` of the data (dots), the
+        least-squares power law (dashed), the fitted scaled Beta law
+        (solid) and the forecasts with their intervals (error bars).
+    """
+    count = len(report.models)
+    cols = min(count, 2)
+    rows = math.ceil(count / cols)
+    # Drawn for the 6.5 in text column (one panel: 4.5 in, centred).
+    fig, axes = plt.subplots(rows, cols,
+                             figsize=(6.5 if cols > 1 else 4.5, 2.9 * rows + 0.5),
+                             squeeze=False, layout="constrained")
+    for ax in axes.ravel()[count:]:
+        ax.set_visible(False)
+    for ax, m in zip(axes.ravel(), report.models, strict=False):
+        keep = np.isfinite(m.curve["y"]) & (m.curve["y"] > 0)
+        ax.plot(m.curve["k"][keep], m.curve["y"][keep], "o", ms=2.5,
+                color="0.3", label="data")
+        ax.plot(m.fitted["k"], m.fitted["least_squares"], "--",
+                label="least squares")
+        ax.plot(m.fitted["k"], m.fitted["distributional"], "-",
+                label="scaled Beta fit")
+        if len(m.forecast):
+            f = m.forecast
+            err = np.vstack([f["neg_log"] - f["neg_log_low"],
+                             f["neg_log_high"] - f["neg_log"]])
+            method = reader_name(f["method"].iloc[0])
+            ax.errorbar(f["k"], f["neg_log"], yerr=err, fmt="s", ms=4, capsize=3,
+                        color="black", label=f"forecast ({method})")
+        ax.set(xscale="log", yscale="log", title=m.model, xlabel="attempts $k$",
+               ylabel=r"$-\log\,\mathrm{pass}_D@k$")
+    # The legend below the panels, off the data.
+    fig.legend(*axes.ravel()[0].get_legend_handles_labels(), fontsize="small",
+               frameon=False, loc="outside lower center", ncols=2)
     return fig

@@ -142,8 +142,8 @@ def paired_differences(
     --------
     >>> f = pd.DataFrame({"unit": [0, 0, 1, 1], "method": list("abab"),
     ...                   "v": [1.0, 3.0, 2.0, 2.5]})
-    >>> paired_differences(f, value="v", reference="a", units=["unit"])
-    ...     ["difference"].tolist()
+    >>> d = paired_differences(f, value="v", reference="a", units=["unit"])
+    >>> d["difference"].tolist()
     [2.0, 0.5]
     """
     units = list(units)

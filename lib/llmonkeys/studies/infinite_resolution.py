@@ -590,22 +590,3 @@ def plot_backtest(point: pd.DataFrame, intervals: pd.DataFrame, *, ax=None):
     else:
         np.atleast_1d(ax)[0].legend(loc="upper left", frameon=True)
     return fig
-
-
-def scrollable_table(table):
-    """Wrap a DataFrame or Styler in HTML that scrolls sideways on a phone.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame or pandas.io.formats.style.Styler
-        The table to show.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table's HTML inside ``<div style="overflow-x: auto">``.
-    """
-    from IPython.display import HTML
-
-    html = table.to_html()
-    return HTML(f'<div style="overflow-x: auto; max-width: 100%">{html}</div>')

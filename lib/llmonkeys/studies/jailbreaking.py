@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from llmonkeys._tidy import sorted_attempts
 from llmonkeys._validation import as_count_array, as_generator
 from llmonkeys.constants import BON_BATCH_SIZE, BON_MAX_ATTEMPTS
 from llmonkeys.distributions import SuccessDistribution
@@ -65,21 +66,8 @@ def first_success_times(attempts: pd.DataFrame) -> pd.DataFrame:
     >>> first_success_times(df).to_numpy().tolist()
     [[0, 3, 2, 2], [1, 2, 0, 0]]
     """
-    missing = {"problem", "attempt", "success"} - set(attempts.columns)
-    if missing:
-        raise ValueError(
-            "attempts must have columns 'problem', 'attempt', 'success'; "
-            f"missing {sorted(missing)}"
-        )
-    df = attempts.sort_values(["problem", "attempt"], kind="stable")
-    g = df.groupby("problem", sort=True)
+    df, g = sorted_attempts(attempts)
     n = g.size()
-    expected = g.cumcount().to_numpy()
-    if not np.array_equal(df["attempt"].to_numpy(), expected):
-        raise ValueError(
-            "each problem's attempts must be numbered 0, 1, ..., n - 1 "
-            "without gaps or duplicates"
-        )
     success = df["success"].astype(bool).to_numpy()
     c = g["success"].sum().astype(np.int64)
     idx = np.where(success, df["attempt"].to_numpy() + 1, np.iinfo(np.int64).max)
