@@ -48,7 +48,8 @@ def test_bon_backtest_small_synthetic():
     rng = np.random.default_rng(0)
     n, c, _ = simulate_early_stopping(0.3 * rng.beta(0.4, 3.0, 200), 10, 2_000, rng)
     counts = pd.DataFrame({"model": "m", "problem": np.arange(200), "n": n, "c": c})
-    out = fb.bon_backtest(counts, [100], n_boot=2, seed=0, batch_size=10, cap=2_000)
+    out = fb.bon_backtest(counts, [100], n_boot=2, seed=0, batch_size=10, cap=2_000,
+                          cache=False)
     assert set(out["method"]) == set(fb.CURVE_METHODS)
     assert sorted(out["rep"].unique()) == [0, 1, 2]
     assert np.all(out["score"] >= 0) and np.all(out["within"].between(0, 1))

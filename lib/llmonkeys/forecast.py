@@ -248,7 +248,7 @@ def truncate_stopped_counts(
     batch_size: int,
     rng: np.random.Generator | int | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    r"""The record a stopped run would have left with a smaller cap.
+    r"""Cut stopped records at a smaller cap, as a shorter run would.
 
     Problems were sampled in batches of ``batch_size`` until the batch with
     their first success, or a cap. This returns, for each problem, the

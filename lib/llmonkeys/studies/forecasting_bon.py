@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 import llmonkeys as lm
+from llmonkeys._tidy import in_model_order
 from llmonkeys._validation import as_float_array, check_int
 
 __all__ = [
@@ -104,6 +105,29 @@ def _scores(forecast: NDArray, truth: NDArray) -> tuple[float, float]:
     return rel, within
 
 
+def _backtest_task(
+    model: str, mi: int, n0: NDArray, c0: NDArray, rep: int,
+    budgets: tuple[int, ...], seed: int, batch_size: int, cap: int,
+    methods: tuple[str, ...], version: str,
+) -> pd.DataFrame:
+    """One model and replicate of :func:`bon_backtest` (``version``: cache key)."""
+    if rep == 0:
+        n, c = n0, c0
+    else:
+        idx = _rng(seed, mi, rep).integers(0, n0.size, n0.size)
+        n, c = n0[idx], c0[idx]
+    rows = []
+    for budget in budgets:
+        k = horizons(budget, cap)
+        truth = lm.stopped_neg_log_pass_at_k(n, c, k, batch_size)
+        values = curve_forecasts(n, c, budget, k, batch_size, methods)
+        for method, f in values.items():
+            score, within = _scores(f, truth)
+            rows.append({"model": model, "budget": budget, "rep": rep,
+                         "method": method, "score": score, "within": within})
+    return pd.DataFrame(rows)
+
+
 def bon_backtest(
     counts: pd.DataFrame,
     budgets: Sequence[int],
@@ -113,6 +137,7 @@ def bon_backtest(
     batch_size: int = lm.BON_BATCH_SIZE,
     cap: int = lm.BON_MAX_ATTEMPTS,
     methods: Sequence[str] = CURVE_METHODS,
+    cache: bool = True,
 ) -> pd.DataFrame:
     r"""Backtest the curve forecasts on stopped counts, per model.
 
@@ -123,7 +148,9 @@ def bon_backtest(
     :func:`horizons` in ``(budget, cap]``, and the truth is the unbiased
     stopped curve of the same prompts' full records
     (:func:`llmonkeys.estimators.stopped_neg_log_pass_at_k`). Horizons
-    where the truth is 0 (every prompt broken) are not scored.
+    where the truth is 0 (every prompt broken) are not scored. Each
+    (model, replicate) is a task of :func:`llmonkeys.sweeps.run_tasks`,
+    cached when ``cache``.
 
     Returns
     -------
@@ -132,25 +159,16 @@ def bon_backtest(
         (mean relative error over horizons) and ``within`` (fraction of
         horizons with forecast/truth in ``[0.1, 10]``).
     """
-    rows = []
-    for mi, (model, g) in enumerate(counts.groupby("model", observed=True)):
-        n0, c0 = g["n"].to_numpy(), g["c"].to_numpy()
-        for rep in range(n_boot + 1):
-            if rep == 0:
-                n, c = n0, c0
-            else:
-                idx = _rng(seed, mi, rep).integers(0, n0.size, n0.size)
-                n, c = n0[idx], c0[idx]
-            for budget in budgets:
-                k = horizons(budget, cap)
-                truth = lm.stopped_neg_log_pass_at_k(n, c, k, batch_size)
-                values = curve_forecasts(n, c, budget, k, batch_size, methods)
-                for method, f in values.items():
-                    score, within = _scores(f, truth)
-                    rows.append({"model": model, "budget": budget, "rep": rep,
-                                 "method": method, "score": score,
-                                 "within": within})
-    return pd.DataFrame(rows)
+    version = lm.sweeps.code_version()
+    tasks = [
+        (str(model), mi, g["n"].to_numpy(np.int64), g["c"].to_numpy(np.int64),
+         rep, tuple(int(b) for b in budgets), int(seed), int(batch_size),
+         int(cap), tuple(methods), version)
+        for mi, (model, g) in enumerate(counts.groupby("model", observed=True))
+        for rep in range(n_boot + 1)
+    ]
+    df = lm.sweeps.run_tasks(_backtest_task, tasks, cache=cache)
+    return in_model_order(df, counts)
 
 
 def paired_summary(
