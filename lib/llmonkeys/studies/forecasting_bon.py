@@ -36,6 +36,9 @@ __all__ = [
     "plot_bon_forecasts",
 ]
 
+_LABELS = {"least-squares": "least squares", "distributional": "distributional",
+           "tail-index": "tail index", "empirical-bayes": "empirical Bayes"}
+
 #: Forecasts compared on the curve: least squares on the stopped curve,
 #: then three of :data:`llmonkeys.forecast.FORECAST_METHODS`.
 CURVE_METHODS: tuple[str, ...] = (
@@ -364,7 +367,7 @@ def plot_bon_forecasts(
         for (name, f), ls in zip(curve_forecasts(n, c, budget, k, batch_size,
                                                  methods).items(),
                                  styles, strict=True):
-            ax.plot(k, f, linestyle=ls, label=name.replace("-", " "))
+            ax.plot(k, f, linestyle=ls, label=_LABELS.get(name, name))
         ax.axvline(budget, color="0.6", lw=0.8)
         ax.set(xscale="log", yscale="log", title=model, xlabel="attempts k")
     axes[0, 0].set_ylabel(r"$-\log\,\mathrm{ASR}(k)$")
