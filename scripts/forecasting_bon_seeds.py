@@ -42,6 +42,8 @@ def main(seeds: list[int]) -> None:
         runs = fb.gumbel_backtest(bon, SIZES, top=TOP, n_reps=N_REPS, seed=seed)
         print(f"seed {seed}, Gumbel tail")
         print(fb.gumbel_summary(runs, seed=seed).round(3).to_string())
+        print(f"seed {seed}, Gumbel tail: share of forecasts above the truth "
+              f"{(runs['ratio'] > 1).mean():.3f}")
 
 
 if __name__ == "__main__":
