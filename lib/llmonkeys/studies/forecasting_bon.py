@@ -24,6 +24,7 @@ from llmonkeys._validation import as_float_array, check_int
 
 __all__ = [
     "CURVE_METHODS",
+    "LABELS",
     "horizons",
     "least_squares_stopped",
     "curve_forecasts",
@@ -36,7 +37,8 @@ __all__ = [
     "plot_bon_forecasts",
 ]
 
-_LABELS = {"least-squares": "least squares", "distributional": "distributional",
+#: Reader names of the methods, for tables and legends.
+LABELS = {"least-squares": "least squares", "distributional": "distributional",
            "tail-index": "tail index", "empirical-bayes": "empirical Bayes"}
 
 #: Forecasts compared on the curve: least squares on the stopped curve,
@@ -367,7 +369,7 @@ def plot_bon_forecasts(
         for (name, f), ls in zip(curve_forecasts(n, c, budget, k, batch_size,
                                                  methods).items(),
                                  styles, strict=True):
-            ax.plot(k, f, linestyle=ls, label=_LABELS.get(name, name))
+            ax.plot(k, f, linestyle=ls, label=LABELS.get(name, name))
         ax.axvline(budget, color="0.6", lw=0.8)
         ax.set(xscale="log", yscale="log", title=model, xlabel="attempts k")
     axes[0, 0].set_ylabel(r"$-\log\,\mathrm{ASR}(k)$")
