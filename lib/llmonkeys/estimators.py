@@ -41,6 +41,9 @@ __all__ = [
     "mean_pass_and_neg_log",
     "neg_log_pass_at_k",
     "naive_pass_at_k",
+    "check_stopped_counts",
+    "stopped_pass_at_k",
+    "stopped_neg_log_pass_at_k",
     "PowerLawFit",
     "fit_power_law",
     "local_log_slope",
@@ -290,6 +293,162 @@ def naive_pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> NDArray[np.floa
     # c = n gives log1p(-1) = -inf and the exact answer 1; no warning.
     with np.errstate(divide="ignore"):
         return 0.0 - np.expm1(k_arr * np.log1p(-c_arr / n_arr))
+
+
+def check_stopped_counts(
+    n: ArrayLike, c: ArrayLike, batch_size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
+    """Validate batched stopped counts.
+
+    Parameters
+    ----------
+    n, c : array_like of int, shape (P,)
+        Attempts (a multiple of ``batch_size``) and successes (all in the
+        last batch, ``0 <= c <= batch_size``).
+    batch_size : int
+        Attempts per batch, ``>= 1``.
+
+    Returns
+    -------
+    n, c : numpy.ndarray
+        int64 arrays.
+    batch_size : int
+        The batch size.
+
+    Raises
+    ------
+    ValueError
+        On invalid counts, arrays that are not non-empty 1-D, ``n`` not a
+        multiple of ``batch_size``, or ``c > batch_size``.
+    """
+    n_arr, c_arr = check_counts(n, c)
+    b = int(as_count_array(batch_size, "batch_size", minimum=1))
+    if n_arr.ndim != 1 or n_arr.size == 0:
+        raise ValueError(f"n and c must be non-empty 1-D; got shape {n_arr.shape}")
+    if np.any(n_arr % b):
+        i = int(np.flatnonzero(n_arr % b)[0])
+        raise ValueError(
+            f"n must be a multiple of batch_size = {b} (whole batches); got "
+            f"n={n_arr[i]}"
+        )
+    over = c_arr > b
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        raise ValueError(
+            "c counts the successes of the last batch only, so c <= "
+            f"batch_size = {b}; got c={c_arr[i]}"
+        )
+    return n_arr, c_arr, b
+
+
+def stopped_pass_at_k(
+    n: ArrayLike, c: ArrayLike, k: ArrayLike, batch_size: int
+) -> NDArray[np.float64]:
+    r"""Unbiased pass@k of each problem from batched stopped counts.
+
+    Attempts come in batches of ``batch_size``; a problem is sampled batch
+    after batch until a batch holds a success (or a cap is reached), so
+    every batch but the last has no success and ``c`` counts the
+    successes of the last batch.
+
+    Parameters
+    ----------
+    n : array_like of int, shape (P,)
+        Attempts made, a multiple of ``batch_size``.
+    c : array_like of int, shape (P,)
+        Successes, all in the last batch, ``0 <= c <= batch_size``;
+        ``c = 0`` marks a problem never solved (censored at ``n``).
+    k : array_like of int, shape (K,)
+        Budgets, ``k >= 1``, and ``k <= n`` for every problem with
+        ``c = 0`` (beyond its ``n`` nothing is known).
+    batch_size : int
+        Attempts per batch, ``>= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (P, K)
+        The estimate of :math:`P(T_i \le k)`, :math:`T_i` the first-success
+        time of problem :math:`i`.
+
+    Raises
+    ------
+    ValueError
+        On invalid counts, ``n`` not a multiple of ``batch_size``,
+        ``c > batch_size``, ``k < 1``, or ``k > n`` for an unsolved
+        problem.
+
+    Notes
+    -----
+    With :math:`b` the batch size and :math:`j = k - (n - b)` the budget's
+    position in the last batch, the estimate is 0 for :math:`j \le 0`,
+    :math:`\mathbb{1}[c > 0]` for :math:`j \ge b`, and otherwise
+
+    .. math::
+
+        1 - \binom{b - c}{j} \Big/ \binom{b}{j},
+
+    the probability that the first :math:`j` attempts of the last batch
+    hold a success given that it holds :math:`c`. It is the conditional
+    expectation of the unbiased indicator :math:`\mathbb{1}[T_i \le k]`
+    given the record (the attempts of a batch are exchangeable), so it is
+    unbiased for :math:`1 - (1 - p_i)^k` whatever the stopping rule. The
+    combinatorial estimator applied to all :math:`n` attempts is not.
+
+    Examples
+    --------
+    >>> stopped_pass_at_k([2, 4, 4], [1, 2, 0], [1, 2, 3, 4], 2).tolist()
+    [[0.5, 1.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]]
+    """
+    n_arr, c_arr, b = check_stopped_counts(n, c, batch_size)
+    k_arr = np.atleast_1d(as_count_array(k, "k", minimum=1))
+    if k_arr.ndim != 1:
+        raise ValueError(f"k must be a scalar or 1-D; got shape {k_arr.shape}")
+    unsolved = c_arr == 0
+    if unsolved.any() and k_arr.max() > n_arr[unsolved].min():
+        raise ValueError(
+            "k must be <= n for every problem never solved (beyond its n "
+            f"nothing is known); got k={int(k_arr.max())} > "
+            f"n={int(n_arr[unsolved].min())} with c = 0"
+        )
+    j = k_arr[None, :] - (n_arr - b)[:, None]
+    inside = (j > 0) & (j < b)
+    jj = np.where(inside, j, 1)
+    cc = np.broadcast_to(c_arr[:, None], jj.shape)
+    within = pass_at_k(b, cc, jj)
+    return np.where(inside, within,
+                    np.where(j >= b, (cc > 0).astype(np.float64), 0.0))
+
+
+def stopped_neg_log_pass_at_k(
+    n: ArrayLike, c: ArrayLike, k: ArrayLike, batch_size: int
+) -> NDArray[np.float64]:
+    r"""Unbiased-pass :math:`-\log \mathrm{pass}_D@k` from stopped counts.
+
+    Parameters
+    ----------
+    n, c, k, batch_size
+        As in :func:`stopped_pass_at_k`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (K,)
+        :math:`-\log` of the mean over problems of
+        :func:`stopped_pass_at_k`; ``inf`` where no problem can have been
+        solved within ``k``, 0 where every problem was.
+
+    Raises
+    ------
+    ValueError
+        As :func:`stopped_pass_at_k`.
+
+    Examples
+    --------
+    >>> stopped_neg_log_pass_at_k([2, 4], [2, 0], [2, 4], 2).round(4).tolist()
+    [0.6931, 0.6931]
+    """
+    mean = stopped_pass_at_k(n, c, k, batch_size).mean(axis=0)
+    with np.errstate(divide="ignore"):
+        return -np.log(mean)
 
 
 def _problem_grid(

@@ -63,6 +63,7 @@ from llmonkeys._validation import (
     check_problem_counts,
 )
 from llmonkeys.distributions import log_beta_integral
+from llmonkeys.estimators import check_stopped_counts
 from llmonkeys.exponents import ExponentEstimate, estimate_exponent
 from llmonkeys.fits import (
     DistributionFit,
@@ -77,6 +78,7 @@ __all__ = [
     "Forecasts",
     "SUBSAMPLE_N_MAX",
     "subsample_counts",
+    "truncate_stopped_counts",
     "tail_cutoff",
     "fit_tail_prior",
     "posterior_failure_rate",
@@ -237,6 +239,94 @@ def subsample_counts(
     gen = as_generator(rng)
     out = gen.hypergeometric(c_arr, n_arr - c_arr, b_arr)
     return np.asarray(out, dtype=np.int64).reshape(n_arr.shape)
+
+
+def truncate_stopped_counts(
+    n: ArrayLike,
+    c: ArrayLike,
+    budget: int,
+    batch_size: int,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    r"""Cut stopped records at a smaller cap, as a shorter run would.
+
+    Problems were sampled in batches of ``batch_size`` until the batch with
+    their first success, or a cap. This returns, for each problem, the
+    attempts and successes that the same run, capped at ``budget``
+    attempts, would have recorded.
+
+    Parameters
+    ----------
+    n : array_like of int, shape (P,)
+        Attempts made, a multiple of ``batch_size``.
+    c : array_like of int, shape (P,)
+        Successes, all in the last batch (``0``: never solved).
+    budget : int
+        The smaller cap, ``1 <= budget``.
+    batch_size : int
+        Attempts per batch.
+    rng : numpy.random.Generator or int, optional
+        Needed only if ``budget`` is not a multiple of ``batch_size``.
+
+    Returns
+    -------
+    n, c : numpy.ndarray
+        The truncated record: ``(n_i, c_i)`` if ``n_i <= budget``,
+        otherwise ``(budget, s_i)`` with ``s_i`` the successes among the
+        attempts of the last batch made before the cap (0 if the cap
+        falls before the last batch).
+
+    Raises
+    ------
+    ValueError
+        On invalid counts (as
+        :func:`~llmonkeys.estimators.stopped_pass_at_k`), ``budget < 1``,
+        ``budget`` above the attempts of an unsolved problem, or a
+        ``budget`` that cuts a batch without ``rng``.
+    TypeError
+        If ``rng`` is not a generator or seed.
+
+    Notes
+    -----
+    If the cap ``budget`` is a whole number of batches the truncation is
+    a prefix of the record and exact: a problem first solved in a batch
+    ending at or before the cap keeps its record; any other stops at the
+    cap with no success. If the cap cuts the last batch after :math:`j`
+    of its :math:`b` attempts, the successes among those :math:`j` are
+    :math:`\mathrm{Hypergeometric}(b, c_i, j)` given the record (the
+    attempts of a batch are exchangeable), drawn from ``rng``. Either way
+    the truncated record has the law of a run capped at ``budget``;
+    nothing is resampled across problems.
+
+    Examples
+    --------
+    >>> n, c = truncate_stopped_counts([60, 180, 600], [3, 1, 0], 120, 60)
+    >>> n.tolist(), c.tolist()
+    ([60, 120, 120], [3, 0, 0])
+    """
+    n_arr, c_arr, b = check_stopped_counts(n, c, batch_size)
+    cap = int(as_count_array(budget, "budget", minimum=1))
+    unsolved = c_arr == 0
+    if unsolved.any() and cap > n_arr[unsolved].min():
+        raise ValueError(
+            "budget must be <= n of every problem never solved (a run was "
+            f"not observed beyond its cap); got budget={cap} > "
+            f"n={int(n_arr[unsolved].min())}"
+        )
+    keep = n_arr <= cap
+    j = cap - (n_arr - b)  # attempts of the last batch made before the cap
+    cut = ~keep & (j > 0) & (c_arr > 0)
+    c_out = np.where(keep, c_arr, 0)
+    if cut.any():
+        if rng is None:
+            raise ValueError(
+                f"budget = {cap} cuts a batch of {b} attempts: pass rng to "
+                "draw the successes before the cap"
+            )
+        gen = as_generator(rng)
+        c_out[cut] = gen.hypergeometric(c_arr[cut], b - c_arr[cut], j[cut])
+    n_out = np.where(keep, n_arr, cap)
+    return n_out.astype(np.int64), c_out.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from types import ModuleType
 #: The study modules, one per chapter that needs one.
 __all__ = [
     "forecasting",
+    "forecasting_bon",
     "forecasting_protocol",
     "infinite_resolution",
     "jailbreaking",
