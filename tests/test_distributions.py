@@ -28,6 +28,7 @@ from llmonkeys.distributions import (
     UniformInterval,
     ZeroInflated,
     log_beta_integral,
+    log_corrected_beta_binomial_logpmf,
     scaled_beta_binomial_logpmf,
     scaled_kumaraswamy_binomial_logpmf,
 )
@@ -773,3 +774,43 @@ def test_uniform_interval_failure_rate_closed_form():
     k = np.array([1, 3, 10, 100, 1000])
     law = UniformInterval(0.2, 1.0)
     assert_allclose(law.failure_rate(k), 0.8**k / (k + 1), rtol=1e-12)
+
+
+# --- log_corrected_beta_binomial_logpmf -------------------------------------
+
+
+@pytest.mark.parametrize("log_power", [1.0, -1.0, -0.5])
+def test_log_corrected_logpmf_matches_mpmath(log_power):
+    # Reference: mpmath.quad (tanh-sinh) at 30 digits, split near 0.
+    n, a, b = 12, 0.3, 2.0
+    got = np.exp(log_corrected_beta_binomial_logpmf(np.arange(n + 1), n, a, b,
+                                                    log_power))
+
+    def dens(x):
+        return x ** (a - 1) * (1 - x) ** (b - 1) * (1 + mpmath.log(1 / x)) ** log_power
+
+    cuts = [0, 1e-8, 1e-3, 0.5, 1]
+    with mpmath.workdps(30):
+        norm = mpmath.quad(dens, cuts)
+        ref = [float(mpmath.binomial(n, c) * mpmath.quad(
+            lambda x, c=c: dens(x) * x**c * (1 - x) ** (n - c), cuts) / norm)
+            for c in range(n + 1)]
+    np.testing.assert_allclose(got, ref, rtol=1e-9)
+
+
+def test_log_corrected_logpmf_reduces_to_beta_binomial():
+    from scipy.stats import betabinom
+
+    c = np.arange(31)
+    np.testing.assert_allclose(
+        log_corrected_beta_binomial_logpmf(c, 30, 0.4, 2.5, 0.0),
+        betabinom.logpmf(c, 30, 0.4, 2.5), rtol=1e-12)
+    for log_power in (1.0, -2.0):
+        p = np.exp(log_corrected_beta_binomial_logpmf(c, 30, 0.4, 2.5, log_power))
+        np.testing.assert_allclose(p.sum(), 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("log_power", [0.5, 2.0, np.nan, True])
+def test_log_corrected_logpmf_refuses_other_log_powers(log_power):
+    with pytest.raises(ValueError, match="log_power"):
+        log_corrected_beta_binomial_logpmf([0, 1], 5, 0.3, 2.0, log_power)

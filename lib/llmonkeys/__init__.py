@@ -52,6 +52,7 @@ _SUBMODULES: tuple[str, ...] = (
     "allocation",
     "binned_likelihood",
     "zero_inflated",
+    "power",
     "sweeps",
     "report",
     "plotting",

@@ -84,6 +84,7 @@ __all__ = [
     "log_beta_integral",
     "scaled_beta_binomial_logpmf",
     "scaled_kumaraswamy_binomial_logpmf",
+    "log_corrected_beta_binomial_logpmf",
     "LOGPMF_N_MAX",
     "PowerLawAsymptote",
     "LogCorrectedAsymptote",
@@ -1839,3 +1840,103 @@ class Mixture(SuccessDistribution):
         tails = [(comp.asymptotic(), w) for w, comp in self._pairs() if w > 0]
         (prefactor, exponent), w = min(tails, key=lambda t: t[0].exponent)
         return PowerLawAsymptote(w * prefactor, exponent)
+
+
+# Trapezoid rule in u = log t for the Gamma mixture over exponents of
+# log_corrected_beta_binomial_logpmf: the integrand exp(kappa u - e^u) B(.)
+# is analytic in a strip of half-width pi/2 about the real axis, so the
+# error of step 0.05 is below exp(-2 pi (pi/2) / 0.05), far under rounding;
+# the range leaves out less than e^-40 of the mass at either end.
+_LOG_T_STEP = 0.05
+
+_LOG_T_MAX = math.log(60.0)
+
+
+def log_corrected_beta_binomial_logpmf(
+    c: ArrayLike,
+    n: ArrayLike,
+    alpha: float,
+    beta: float,
+    log_power: float,
+) -> NDArray[np.float64]:
+    r"""Log-probability of ``c`` successes under a log-corrected Beta law.
+
+    The law of :math:`p` has density proportional to
+    :math:`p^{\alpha-1}(1-p)^{\beta-1}(1 + \log(1/p))^{\gamma}`: near 0 it
+    behaves as :math:`p^{\alpha-1}\log(1/p)^{\gamma}`, a power-law tail
+    bent by a logarithm (:math:`\gamma = 0` is the Beta law). Its curve
+    :math:`-\log\mathrm{pass}_D@k` is :math:`\propto k^{-\alpha}(\log
+    k)^{\gamma}` for large ``k``: no pure power law.
+
+    Parameters
+    ----------
+    c, n : array_like of int
+        Successes and attempts, ``0 <= c <= n``, ``n >= 1``.
+    alpha, beta : float
+        Shapes, finite and ``> 0``.
+    log_power : float
+        :math:`\gamma`: ``0``, ``1`` or any negative number.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\log P(C = c \mid n)`, of the broadcast shape of ``c``, ``n``.
+
+    Raises
+    ------
+    ValueError
+        On invalid counts, shapes that are not finite and positive, or a
+        ``log_power`` other than ``0``, ``1`` or a negative number.
+
+    Notes
+    -----
+    With :math:`L = \log(1/p)`, :math:`x = \alpha + c` and
+    :math:`y = \beta + n - c`:
+    for :math:`\gamma = 1`,
+    :math:`\int_0^1 p^{x-1}(1-p)^{y-1}(1 + L)\,dp = B(x, y)\,[1 +
+    \psi(x + y) - \psi(x)]` (differentiate :math:`B` in :math:`x`);
+    for :math:`\gamma = -\kappa < 0`,
+    :math:`(1 + L)^{-\kappa} = \Gamma(\kappa)^{-1}\int_0^\infty
+    t^{\kappa-1} e^{-t} p^{t}\,dt`, so the law is a Gamma mixture of
+    Beta laws over the exponent and the integral is
+    :math:`\Gamma(\kappa)^{-1}\int_0^\infty t^{\kappa-1}e^{-t}
+    B(x + t, y)\,dt`, computed by the trapezoid rule in :math:`\log t`
+    (spectrally accurate; relative error about :math:`10^{-12}` against
+    ``mpmath``). Dividing by the same integral at :math:`c = n = 0`
+    normalises.
+
+    Examples
+    --------
+    >>> p = np.exp(log_corrected_beta_binomial_logpmf(np.arange(11), 10,
+    ...                                               0.3, 2.0, -1.0))
+    >>> round(float(p.sum()), 10)
+    1.0
+    """
+    n_arr, c_arr = check_counts(n, c)
+    a = check_positive_scalar(alpha, "alpha")
+    b = check_positive_scalar(beta, "beta")
+    g = float(log_power) if isinstance(log_power, numbers.Real) else math.nan
+    if isinstance(log_power, bool) or not (g in (0.0, 1.0) or g < 0.0):
+        raise ValueError(
+            f"log_power must be 0, 1 or a negative number; got {log_power!r}"
+        )
+    n_f, c_f = np.broadcast_arrays(n_arr.astype(np.float64), c_arr.astype(np.float64))
+    x, y = a + c_f, b + n_f - c_f
+    if g == 0.0:
+        log_int, log_norm = _betaln(x, y), _betaln(a, b)
+    elif g == 1.0:
+        log_int = _betaln(x, y) + np.log1p(digamma(x + y) - digamma(x))
+        log_norm = _betaln(a, b) + math.log1p(digamma(a + b) - digamma(a))
+    else:
+        kappa = -g
+        u = np.arange(-40.0 / kappa, _LOG_T_MAX + _LOG_T_STEP, _LOG_T_STEP)
+        t = np.exp(u)
+        log_w = kappa * u - t - gammaln(kappa) + math.log(_LOG_T_STEP)
+
+        def mixed(xx: NDArray, yy: NDArray) -> NDArray:
+            terms = log_w + _betaln(xx[..., None] + t, yy[..., None])
+            return logsumexp(terms, axis=-1)
+
+        log_int = mixed(x, y)
+        log_norm = float(mixed(np.array(a), np.array(b)))
+    return _log_comb(n_f, c_f) + log_int - log_norm

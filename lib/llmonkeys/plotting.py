@@ -51,6 +51,7 @@ __all__ = [
     "plot_error_bands",
     "plot_forecast_curves",
     "plot_fit_report",
+    "plot_power_curves",
 ]
 
 
@@ -1627,4 +1628,69 @@ def plot_fit_report(report: FitReport) -> Figure:
     # The legend below the panels, off the data.
     fig.legend(*axes.ravel()[0].get_legend_handles_labels(), fontsize="small",
                frameon=False, loc="outside lower center", ncols=2)
+    return fig
+
+
+def plot_power_curves(
+    curves: pd.DataFrame,
+    *,
+    design_problems: float | None = None,
+    target: float | None = 0.8,
+) -> Figure:
+    """Power of likelihood-ratio tests against the number of problems.
+
+    One panel per question, one colour per number of attempts ``n``, one
+    line style per alternative.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Columns ``question`` (panel title), ``alternative`` (line style),
+        ``n`` (colour), ``problems`` and ``power``, as from
+        :func:`llmonkeys.studies.pythia_math.power_curves`.
+    design_problems : float, optional
+        A number of problems to mark with a vertical line (a real design).
+    target : float, optional
+        A power to mark with a horizontal line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, panels side by side, the legend below.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+    """
+    needed = {"question", "alternative", "n", "problems", "power"}
+    if missing := needed - set(curves.columns):
+        raise ValueError(f"curves lacks columns {sorted(missing)}")
+    questions = list(dict.fromkeys(curves["question"]))
+    fig, axes = plt.subplots(1, len(questions), figsize=(6.5, 3.6), sharey=True,
+                             squeeze=False, layout="constrained")
+    ns = sorted(curves["n"].unique())
+    colours = dict(zip(ns, sns.color_palette("colorblind", len(ns)), strict=True))
+    styles = ["-", "--", ":", "-."]
+    for ax, question in zip(axes[0], questions, strict=True):
+        sub = curves[curves["question"] == question]
+        alternatives = list(dict.fromkeys(sub["alternative"]))
+        for style, alt in zip(styles, alternatives, strict=False):
+            for n in ns:
+                line = sub[(sub["alternative"] == alt) & (sub["n"] == n)]
+                if line.empty:
+                    continue
+                ax.plot(line["problems"], line["power"], linestyle=style,
+                        color=colours[n], label=f"n = {n:,}, {alt}")
+        if design_problems is not None:
+            ax.axvline(design_problems, color="0.3", linewidth=0.8)
+        if target is not None:
+            ax.axhline(target, color="0.5", linewidth=0.8, linestyle=":")
+        ax.set_xscale("log")
+        ax.set_xlabel("problems P")
+        ax.set_title(question, fontsize="medium")
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    axes[0][0].set_ylabel("power (5% level)")
+    axes[0][0].set_ylim(0, 1.02)
+    _legend_below(fig, axes[0], ncols=2, fontsize="small")
     return fig
