@@ -83,9 +83,9 @@ class ForecastIntervals:
         Interval ends, one row per confidence level.
     n_failed : dict of str to int
         Bootstrap replicates in which the method could not forecast
-        (dropped).
+        (dropped and redrawn).
     n_boot : int
-        Bootstrap replicates drawn.
+        Bootstrap replicates per method (failed ones redrawn).
     """
 
     k: NDArray[np.float64]
@@ -209,8 +209,10 @@ def forecast_intervals(
     -----
     The interval is the basic bootstrap interval of the module
     docstring. It is exact only when the scaled Beta law is right and
-    the log error is pivotal; replicates in which a method cannot
-    forecast are dropped and counted in ``n_failed``.
+    the log error is pivotal. A replicate in which a method cannot
+    forecast is dropped, counted in ``n_failed`` and redrawn (at most
+    ``n_boot`` extra draws in all), so the interval is conditional on
+    the method succeeding.
 
     Examples
     --------
@@ -243,26 +245,32 @@ def forecast_intervals(
         raise ValueError(f"cannot forecast these counts: {reason}")
     boot_law = _bootstrap_law(n_arr, c_arr, out.beta_fit, law)
     gen = as_generator(rng)
-    errors = {m: np.full((int(n_boot), k_arr.size), np.nan) for m in methods}
-    for b in range(int(n_boot)):
+    errors: dict[str, list[NDArray[np.float64]]] = {m: [] for m in methods}
+    n_failed = dict.fromkeys(methods, 0)
+    # A replicate in which a method cannot forecast is redrawn (up to
+    # n_boot extra draws), so that every method gets n_boot replicates.
+    for _ in range(2 * int(n_boot)):
+        if min(len(e) for e in errors.values()) >= n_boot:
+            break
         p_star = boot_law.sample(c_arr.size, gen)
         c_star = gen.binomial(n_arr, p_star)
         truth = finite_neg_log_pass_at_k(p_star, k_arr)
         boot = forecast_all(n_arr, c_star, k_arr, methods, scale=scale)
         with np.errstate(all="ignore"):
             for m in methods:
-                errors[m][b] = np.log(boot.values[m]) - np.log(truth)
-    low, high, n_failed = {}, {}, {}
+                e = np.log(boot.values[m]) - np.log(truth)
+                if np.all(np.isfinite(e)):
+                    errors[m].append(e)
+                else:
+                    n_failed[m] += 1
+    low, high = {}, {}
     for m in methods:
-        e = errors[m]
-        ok = np.all(np.isfinite(e), axis=1)
-        n_failed[m] = int((~ok).sum())
-        if ok.sum() < need:
+        if len(errors[m]) < need:
             raise ValueError(
-                f"method {m!r} failed on {n_failed[m]} of {n_boot} bootstrap "
-                f"benchmarks: fewer than {need} left to form an interval"
+                f"method {m!r} failed on {n_failed[m]} bootstrap benchmarks: "
+                f"fewer than {need} replicates to form an interval"
             )
-        low[m], high[m] = _basic_interval(out.values[m], e[ok], levels)
+        low[m], high[m] = _basic_interval(out.values[m], np.array(errors[m]), levels)
     return ForecastIntervals(
         k=k_arr, confidence=levels, point={m: out.values[m] for m in methods},
         low=low, high=high, n_failed=n_failed, n_boot=int(n_boot),
