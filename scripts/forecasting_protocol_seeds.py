@@ -88,9 +88,8 @@ def run(seed: int) -> None:
         "coverage_real_forecast_law": lambda: _coverage_real(
             math_counts, seed, "forecast"),
         "curves_math": lambda: pd.concat(
-            [fp.curve_backtest(math_counts, r, seed=seed, methods=CURVE_METHODS,
-                               **DESIGN["curves"]).assign(ratio=r)
-             for r in (10, 100)]),
+            [fp.curve_backtest(math_counts, r, seed=seed, **DESIGN["curves"])
+             .assign(ratio=r) for r in (10, 100)]),
         "curves_gsm8k": lambda: fp.curve_backtest(
             gsm, 10, seed=seed, methods=CURVE_METHODS,
             **DESIGN["curves"]).assign(ratio=10),
