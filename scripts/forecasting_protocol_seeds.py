@@ -47,11 +47,28 @@ DESIGN = {
     # allocation backtest, forecast by the zero-inflated beta-binomial.
     "allocation_zi": dict(budgets=[30, 100], n_reps=3, fits=("zero-inflated",)),
     "coverage_syn": dict(law=(0.3, 3.0, 0.3), n_problems=128, n_attempts=100,
-                         horizon=[10, 100], n_reps=16, n_boot=20),
-    "coverage_real": dict(budget=100, horizon=[10, 100], n_reps=1, n_boot=20),
+                         horizon=[10, 30, 100], n_reps=10, n_boot=39),
+    "coverage_real": dict(budget=100, horizon=[10, 30, 100], n_reps=1, n_boot=39),
     "curves": dict(n_reps=2),
 }
 COVERAGE_METHODS = ("least-squares", "distributional", "empirical-bayes")
+CURVE_METHODS = fp.CURVE_METHODS + fp.POST_HOC_CURVE_METHODS
+
+
+def _coverage_syn(seed: int, boot_law: str) -> pd.DataFrame:
+    d = DESIGN["coverage_syn"]
+    law = lm.ScaledBeta(*d["law"][:2], scale=d["law"][2])
+    return fp.coverage_synthetic(
+        law, d["n_problems"], d["n_attempts"], d["horizon"],
+        methods=COVERAGE_METHODS, n_reps=d["n_reps"], n_boot=d["n_boot"],
+        seed=seed, boot_law=boot_law)
+
+
+def _coverage_real(counts: pd.DataFrame, seed: int, boot_law: str) -> pd.DataFrame:
+    d = DESIGN["coverage_real"]
+    return fp.coverage_backtest(
+        counts, d["budget"], d["horizon"], methods=COVERAGE_METHODS,
+        n_reps=d["n_reps"], n_boot=d["n_boot"], seed=seed, boot_law=boot_law)
 
 
 def run(seed: int) -> None:
@@ -68,24 +85,19 @@ def run(seed: int) -> None:
             math_counts, **DESIGN["allocation"], seed=seed),
         "allocation_zi": lambda: fp.allocation_backtest(
             math_counts, **DESIGN["allocation_zi"], seed=seed),
-        "coverage_syn": lambda: fp.coverage_synthetic(
-            lm.ScaledBeta(*DESIGN["coverage_syn"]["law"][:2],
-                          scale=DESIGN["coverage_syn"]["law"][2]),
-            DESIGN["coverage_syn"]["n_problems"],
-            DESIGN["coverage_syn"]["n_attempts"],
-            DESIGN["coverage_syn"]["horizon"], methods=COVERAGE_METHODS,
-            n_reps=DESIGN["coverage_syn"]["n_reps"],
-            n_boot=DESIGN["coverage_syn"]["n_boot"], seed=seed),
-        "coverage_real": lambda: fp.coverage_backtest(
-            math_counts, DESIGN["coverage_real"]["budget"],
-            DESIGN["coverage_real"]["horizon"], methods=COVERAGE_METHODS,
-            n_reps=DESIGN["coverage_real"]["n_reps"],
-            n_boot=DESIGN["coverage_real"]["n_boot"], seed=seed),
+        "coverage_syn": lambda: _coverage_syn(seed, "fitted-scale"),
+        "coverage_real": lambda: _coverage_real(math_counts, seed, "fitted-scale"),
+        # The first version's bootstrap law (not in the chapter): for the
+        # diagnosis of its miscalibration.
+        "coverage_syn_forecast_law": lambda: _coverage_syn(seed, "forecast"),
+        "coverage_real_forecast_law": lambda: _coverage_real(
+            math_counts, seed, "forecast"),
         "curves_math": lambda: pd.concat(
             [fp.curve_backtest(math_counts, r, seed=seed, **DESIGN["curves"])
              .assign(ratio=r) for r in (10, 100)]),
         "curves_gsm8k": lambda: fp.curve_backtest(
-            gsm, 10, seed=seed, **DESIGN["curves"]).assign(ratio=10),
+            gsm, 10, seed=seed, methods=CURVE_METHODS,
+            **DESIGN["curves"]).assign(ratio=10),
     }
     only = os.environ.get("ONLY")
     for name, step in steps.items():
@@ -146,19 +158,24 @@ def check(seeds: list[int]) -> None:
                     r[key] = pdiff["diff"]
                     r[f"{key}_lo"] = pdiff["low"]
                     r[f"{key}_hi"] = pdiff["high"]
-        for name in ("coverage_syn", "coverage_real"):
+        for name in ("coverage_syn", "coverage_real", "coverage_syn_forecast_law",
+                     "coverage_real_forecast_law"):
             if (d / f"{name}.pkl").exists():
                 cv = pd.read_pickle(d / f"{name}.pkl")
-                g = cv.groupby(["method", "confidence"])["covered"].mean()
-                for (m, lev), v in g.items():
-                    r[f"{name}_{m}_{lev}"] = v
+                units = ["rep"] if "syn" in name else ["model", "rep"]
+                for row in fp.coverage_summary(cv, units).itertuples():
+                    key = f"{name}_{row.method}_{row.confidence}"
+                    r[key] = row.coverage
+                    r[f"{key}_se"] = row.se
         for name in ("curves_math", "curves_gsm8k"):
             if (d / f"{name}.pkl").exists():
                 cu = pd.read_pickle(d / f"{name}.pkl")
-                cu = cu[cu["method"].isin(fp.CURVE_METHODS)
+                cu = cu[cu["method"].isin(CURVE_METHODS)
                         & (cu["rep"] < DESIGN["curves"]["n_reps"])]
                 for ratio, g in cu.groupby("ratio"):
-                    for m in fp.CURVE_METHODS[1:]:
+                    for m in CURVE_METHODS[1:]:
+                        if m not in set(g["method"]):
+                            continue
                         pdiff = fp.paired_difference(
                             g, column="method", a=m, b="least-squares",
                             keys=["rep"])
@@ -167,8 +184,24 @@ def check(seeds: list[int]) -> None:
                         r[f"{name}_{ratio}_{m}-ls_hi"] = pdiff["high"]
         rows.append(r)
     table = pd.DataFrame(rows).set_index("seed").T
+    _pooled_coverage(seeds)
     with pd.option_context("display.max_rows", 500, "display.width", 200):
         print(table.round(3).to_string())
+
+
+def _pooled_coverage(seeds: list[int]) -> None:
+    """Coverage pooled over the seeds, with its Monte Carlo error."""
+    for name in ("coverage_syn", "coverage_real", "coverage_syn_forecast_law",
+                 "coverage_real_forecast_law"):
+        files = [OUT / f"seed_{s}" / f"{name}.pkl" for s in seeds]
+        frames = [pd.read_pickle(f).assign(seed=s)
+                  for s, f in zip(seeds, files, strict=True) if f.exists()]
+        if not frames:
+            continue
+        units = ["seed", "rep"] if "syn" in name else ["seed", "model", "rep"]
+        summary = fp.coverage_summary(pd.concat(frames), units)
+        print(f"\n{name}, pooled over {len(frames)} seeds:")
+        print(summary.round(3).to_string(index=False))
 
 
 def main(argv: list[str]) -> int:

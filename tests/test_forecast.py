@@ -233,8 +233,41 @@ def small_counts():
 
 
 def test_methods_constant():
-    assert fc.FORECAST_METHODS == ("least-squares", "distributional", "tail-index",
-                                   "empirical-bayes", "tail-eb", "ensemble")
+    assert fc.CORE_METHODS == ("least-squares", "distributional", "tail-index",
+                               "empirical-bayes", "tail-eb", "ensemble")
+    assert fc.FORECAST_METHODS == (*fc.CORE_METHODS, "beta-binomial",
+                                   "zero-inflated")
+
+
+def test_beta_binomial_forecasts_are_the_fitted_laws_curves(small_counts):
+    # The two follow-up forecasts are the exact curves of their scale-1
+    # fits, whatever the scale option of the other methods.
+    from llmonkeys.fits import fit_scaled_beta_binomial
+    from llmonkeys.zero_inflated import fit_zero_inflated_beta_binomial
+
+    k = np.array([300.0, 3_000.0])
+    out = fc.forecast_all(100, small_counts, k, ["beta-binomial", "zero-inflated"],
+                          scale="fit")
+    assert out.errors == {}
+    plain = fit_scaled_beta_binomial(100, small_counts, scale=1.0)
+    assert_array_equal(out.values["beta-binomial"],
+                       plain.distribution.neg_log_pass_at_k(k))
+    zi = fit_zero_inflated_beta_binomial(100, small_counts, scale=1.0)
+    assert_array_equal(out.values["zero-inflated"],
+                       zi.distribution.neg_log_pass_at_k(k))
+    # the default set is the six core methods
+    assert set(fc.forecast_all(100, small_counts, k).values) == set(fc.CORE_METHODS)
+
+
+def test_zero_inflated_forecast_levels_off():
+    # A benchmark with 30% impossible problems: the forecast tends to
+    # -log(1 - pi) rather than to 0.
+    rng = np.random.default_rng(3)
+    p = np.where(rng.random(300) < 0.3, 0.0, rng.beta(0.6, 3.0, 300))
+    c = rng.binomial(200, p)
+    y = fc.forecast_neg_log_pass_at_k(200, c, [1e4, 1e6, 1e8], "zero-inflated")
+    assert np.all(np.diff(y) <= 0)
+    assert 0.2 < -np.expm1(-y[-1]) < 0.4
 
 
 def test_forecast_shape_follows_k(small_counts):
@@ -248,7 +281,7 @@ def test_forecast_shape_follows_k(small_counts):
 def test_forecast_all_reports_failures_as_nan():
     c = np.zeros(30, dtype=int)
     out = fc.forecast_all(50, c, [100, 1000])
-    assert set(out.errors) == set(fc.FORECAST_METHODS)
+    assert set(out.errors) == set(fc.CORE_METHODS)
     assert all(np.isnan(v).all() for v in out.values.values())
     assert out.beta_fit is None and out.least_squares is None
 

@@ -27,9 +27,12 @@ def _legend_labels(fig):
 
 
 def test_reader_names_cover_code_names():
+    # Hyphens of code names never reach the reader, except in the
+    # compounds that English spells with one.
+    english = {"beta-binomial", "zero-inflated"}
     for name in (*FORECAST_METHODS, *FAMILIES):
         shown = plotting.reader_name(name)
-        assert "-" not in shown, (name, shown)
+        assert "-" not in shown or shown in english, (name, shown)
     assert plotting.reader_name("tail-eb") == "tail empirical Bayes"
     assert plotting.reader_name("Pythia 12B") == "Pythia 12B"
 
@@ -72,7 +75,7 @@ def test_error_bands_many_methods_use_dodged_error_bars():
     assert not ax.collections or all(
         type(c).__name__ != "FillBetweenPolyCollection" for c in ax.collections)
     labels = {c.get_label() for c in ax.containers}
-    assert labels == {plotting.reader_name(m) for m in FORECAST_METHODS}
+    assert labels == {plotting.reader_name(m) for m in FORECAST_METHODS[:6]}
     xs = {tuple(np.round(c.lines[0].get_xdata(), 6)) for c in ax.containers}
     assert len(xs) == 6  # dodged: no two methods share x positions
     plt.close(fig)

@@ -48,3 +48,35 @@ def test_exponent_estimates_are_all_reported():
     est = fp.exponent_estimates(1_000, c)
     assert list(est) == list(fp.EXPONENT_ESTIMATORS)
     assert all(np.isfinite(v) and v > 0 for v in est.values())
+
+
+def test_coverage_summary_clusters_by_unit():
+    # Two units with coverage 1 and 1/3 at 80%: mean 2/3, standard error
+    # from the spread of the two unit coverages, s / sqrt(2).
+    df = pd.DataFrame({"rep": [0, 0, 0, 1, 1, 1], "method": "m",
+                       "confidence": 0.8, "horizon": [10, 30, 100] * 2,
+                       "covered": [True, True, True, True, False, False]})
+    out = fp.coverage_summary(df, ["rep"]).iloc[0]
+    np.testing.assert_allclose(out["coverage"], 4 / 6)
+    np.testing.assert_allclose(out["se"], np.std([1, 1 / 3], ddof=1) / np.sqrt(2))
+    assert out["intervals"] == 6 and out["units"] == 2
+    # Full coverage everywhere: the error falls back to the binomial one.
+    df["covered"] = True
+    out = fp.coverage_summary(df, ["rep"]).iloc[0]
+    np.testing.assert_allclose(out["se"], np.sqrt(0.8 * 0.2 / 6))
+
+
+def test_coverage_and_forest_figures():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    summary = pd.DataFrame({"data": ["a", "a", "b", "b"], "method": "m",
+                            "confidence": [0.8, 0.95] * 2,
+                            "coverage": [0.7, 0.9, 0.8, 1.0], "se": 0.05})
+    fig = fp.plot_coverage(summary, ["m"])
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "a"
+    d = {"diff": -0.1, "low": -0.2, "high": 0.0}
+    fig = fp.plot_paired_forest({"x": {"distributional": d}, "y": {}},
+                                ["distributional", "zero-inflated"])
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["distributional", "zero-inflated"]

@@ -2,7 +2,7 @@ r"""Forecast :math:`-\log \mathrm{pass}_D@k` beyond the attempts made.
 
 Given ``c_i`` successes in ``n_i`` attempts at each problem of a benchmark,
 predict the benchmark's curve :math:`-\log \mathrm{pass}_D@k` at budgets
-``k`` that may far exceed the ``n_i``. Six methods
+``k`` that may far exceed the ``n_i``. Eight methods
 (:data:`FORECAST_METHODS`):
 
 ``"least-squares"``
@@ -35,6 +35,19 @@ predict the benchmark's curve :math:`-\log \mathrm{pass}_D@k` at budgets
     ``"empirical-bayes"`` forecasts, a forecast combination
     :cite:p:`bates1969combination` of a low-variance, misspecified
     regression and a noisier model-based forecast.
+``"beta-binomial"``
+    The beta-binomial forecast of :cite:t:`kazdan2025efficient`: a Beta
+    law at scale 1 fitted by maximum likelihood, its exact curve
+    :math:`-\log \mathbb{E}[1 - (1 - p)^k]`. It ignores the ``scale``
+    option.
+``"zero-inflated"``
+    The same with a point mass of impossible problems
+    (:func:`~llmonkeys.zero_inflated.fit_zero_inflated_beta_binomial`,
+    scale 1): its curve levels off at :math:`-\log(1 - \hat\pi)`.
+
+The first six share one scaled Beta fit (:data:`CORE_METHODS`, the
+methods of the chapter on forecasting); the last two are the
+beta-binomial forecasts of the authors' follow-up.
 
 Everything is vectorised over problems and budgets; problems with equal
 ``(n, c)`` are merged. :func:`subsample_counts` draws the counts that a
@@ -71,9 +84,11 @@ from llmonkeys.fits import (
     fit_scaled_beta_binomial,
     require_converged,
 )
+from llmonkeys.zero_inflated import fit_zero_inflated_beta_binomial
 
 __all__ = [
     "FORECAST_METHODS",
+    "CORE_METHODS",
     "TAIL_FRACTION",
     "Forecasts",
     "SUBSAMPLE_N_MAX",
@@ -86,14 +101,22 @@ __all__ = [
     "forecast_neg_log_pass_at_k",
 ]
 
-#: Names of the forecasting methods, in the order tables list them.
-FORECAST_METHODS: tuple[str, ...] = (
+#: The six methods of the chapter on forecasting, which share one scaled
+#: Beta fit at the chosen scale, in the order tables list them.
+CORE_METHODS: tuple[str, ...] = (
     "least-squares",
     "distributional",
     "tail-index",
     "empirical-bayes",
     "tail-eb",
     "ensemble",
+)
+#: Names of all forecasting methods: :data:`CORE_METHODS`, then the
+#: beta-binomial (scale 1) and zero-inflated forecasts.
+FORECAST_METHODS: tuple[str, ...] = (
+    *CORE_METHODS,
+    "beta-binomial",
+    "zero-inflated",
 )
 #: Problems with at most ``max(2, ceil(TAIL_FRACTION * n))`` successes
 #: form the tail fitted by the ``"tail-eb"`` method.
@@ -654,6 +677,8 @@ _NEEDS = {
     "empirical-bayes": ("beta",),
     "tail-eb": ("tail",),
     "ensemble": ("least-squares", "beta"),
+    "beta-binomial": ("beta-1",),
+    "zero-inflated": ("zero-inflated",),
 }
 
 
@@ -667,8 +692,8 @@ def forecast_all(
 ) -> Forecasts:
     r"""Forecast :math:`-\log \mathrm{pass}_D@k` by several methods at once.
 
-    The scaled Beta fit is shared by the methods that use it, so all six
-    cost little more than one.
+    The scaled Beta fit is shared by the methods that use it, so the six
+    of :data:`CORE_METHODS` cost little more than one.
 
     Parameters
     ----------
@@ -679,7 +704,8 @@ def forecast_all(
     k : array_like
         Budgets to forecast at, ``k >= 1``, of any size and shape.
     methods : sequence of str, optional
-        Methods of :data:`FORECAST_METHODS`; all by default.
+        Methods of :data:`FORECAST_METHODS`; the six of
+        :data:`CORE_METHODS` by default (the zero-inflated fit is slower).
     scale : {"paper", "fit"} or float, default "paper"
         Scale of the scaled Beta law of the distributional methods:
         :func:`~llmonkeys.fits.paper_scale` (the authors' rule), fitted
@@ -708,12 +734,12 @@ def forecast_all(
     >>> rng = np.random.default_rng(1)
     >>> c = rng.binomial(100, rng.beta(0.3, 3.0, 200))
     >>> out = forecast_all(100, c, [1_000, 10_000])
-    >>> sorted(out.values) == sorted(FORECAST_METHODS), out.errors
+    >>> sorted(out.values) == sorted(CORE_METHODS), out.errors
     (True, {})
     """
     n_arr, c_arr = check_problem_counts(n, c)
     k_arr = _check_k(k)
-    chosen = FORECAST_METHODS if methods is None else tuple(methods)
+    chosen = CORE_METHODS if methods is None else tuple(methods)
     for m in chosen:
         check_choice(m, "method", FORECAST_METHODS)
     scale_kw = _scale_options(scale)
@@ -737,6 +763,16 @@ def forecast_all(
             parts["tail"] = fit_tail_prior(n_arr, c_arr)
         except ValueError as err:
             errors["tail"] = str(err)
+    if "beta-1" in needs:
+        try:
+            parts["beta-1"] = _beta_fit(n_arr, c_arr, {"scale": 1.0})
+        except ValueError as err:
+            errors["beta-1"] = str(err)
+    if "zero-inflated" in needs:
+        try:
+            parts["zero-inflated"] = _zero_inflated_fit(n_arr, c_arr)
+        except ValueError as err:
+            errors["zero-inflated"] = str(err)
 
     values: dict[str, NDArray[np.float64]] = {}
     failed: dict[str, str] = {}
@@ -816,6 +852,18 @@ def _beta_fit(
         ) from None
 
 
+def _zero_inflated_fit(n: NDArray[np.int64], c: NDArray[np.int64]) -> object:
+    try:
+        fit = fit_zero_inflated_beta_binomial(n, c, scale=1.0)
+    except ValueError as err:
+        raise ValueError(
+            f"the zero-inflated law cannot be fitted to these counts: {err}"
+        ) from None
+    if not fit.converged:
+        raise FitError("the forecast's zero-inflated fit did not converge")
+    return fit.distribution
+
+
 def _evaluate(
     method: str,
     parts: dict[str, object],
@@ -834,6 +882,13 @@ def _evaluate(
         return _neg_log_pass(
             _log_posterior_failure(nq, cq, k, alpha, beta, 1.0), wq
         )
+    if method == "beta-binomial":
+        fit1 = parts["beta-1"]
+        assert isinstance(fit1, DistributionFit)
+        return np.asarray(fit1.distribution.neg_log_pass_at_k(k), dtype=np.float64)
+    if method == "zero-inflated":
+        law = parts["zero-inflated"]
+        return np.asarray(law.neg_log_pass_at_k(k), dtype=np.float64)  # type: ignore[attr-defined]
     fit = parts["beta"]
     assert isinstance(fit, DistributionFit)
     if method == "distributional":

@@ -116,6 +116,8 @@ READER_NAMES: dict[str, str] = {
     "empirical-bayes": "empirical Bayes",
     "tail-eb": "tail empirical Bayes",
     "ensemble": "ensemble",
+    "beta-binomial": "beta-binomial",
+    "zero-inflated": "zero-inflated",
 }
 
 

@@ -31,8 +31,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
-import llmonkeys as lm
 from llmonkeys._validation import check_problem_counts
+from llmonkeys.distributions import (
+    ScaledBeta,
+    ZeroInflated,
+    scaled_beta_binomial_logpmf,
+)
+from llmonkeys.fits import fit_scaled_beta_binomial
 
 __all__ = [
     "ZeroInflatedFit",
@@ -74,7 +79,7 @@ class ZeroInflatedFit:
     nll: float
     nll_no_zeros: float
     converged: bool
-    distribution: lm.ZeroInflated = field(repr=False, compare=False)
+    distribution: ZeroInflated = field(repr=False, compare=False)
 
     @property
     def likelihood_ratio(self) -> float:
@@ -123,7 +128,7 @@ def zero_inflated_beta_binomial_logpmf(
     pi = np.asarray(zero_fraction, dtype=np.float64)
     if not (np.all(np.isfinite(pi)) and np.all((pi >= 0) & (pi < 1))):
         raise ValueError("zero_fraction must be in [0, 1)")
-    base = lm.scaled_beta_binomial_logpmf(c, n, alpha, beta, scale)
+    base = scaled_beta_binomial_logpmf(c, n, alpha, beta, scale)
     with np.errstate(divide="ignore"):
         log_pi, log_rest = np.log(pi), np.log1p(-pi)
     solved = np.asarray(c) > 0
@@ -133,7 +138,7 @@ def zero_inflated_beta_binomial_logpmf(
 def _nll(theta: NDArray[np.float64], n: NDArray[np.float64],
          c: NDArray[np.float64], w: NDArray[np.float64], scale: float) -> float:
     a, b = math.exp(theta[0]), math.exp(theta[1])
-    base = lm.scaled_beta_binomial_logpmf(c, n, a, b, scale)
+    base = scaled_beta_binomial_logpmf(c, n, a, b, scale)
     if theta.size == 3:
         log_pi, log_rest = log_expit(theta[2]), log_expit(-theta[2])
         lp = np.where(c > 0, log_rest + base, np.logaddexp(log_pi, log_rest + base))
@@ -216,7 +221,7 @@ def fit_zero_inflated_beta_binomial(
     nq, cq, wq = (pairs[:, 0].astype(float), pairs[:, 1].astype(float),
                   w.astype(float))
     s = float(scale)
-    plain_fit = lm.fit_scaled_beta_binomial(n_arr, c_arr, scale=s)
+    plain_fit = fit_scaled_beta_binomial(n_arr, c_arr, scale=s)
     plain_x = np.log([plain_fit.alpha, plain_fit.beta])
     plain_nll = _nll(plain_x, nq, cq, wq, s)
     unsolved = float(np.mean(c_arr == 0))
@@ -229,7 +234,7 @@ def fit_zero_inflated_beta_binomial(
         theta, nll, ok = zi.x, float(zi.fun), bool(zi.success)
     pi = float(expit(theta[2]))
     alpha, beta = float(np.exp(theta[0])), float(np.exp(theta[1]))
-    law = lm.ZeroInflated(lm.ScaledBeta(alpha, beta, scale=s), pi)
+    law = ZeroInflated(ScaledBeta(alpha, beta, scale=s), pi)
     return ZeroInflatedFit(zero_fraction=pi, alpha=alpha, beta=beta, scale=s,
                            nll=nll, nll_no_zeros=plain_nll, converged=ok,
                            distribution=law)

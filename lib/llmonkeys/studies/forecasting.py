@@ -41,7 +41,12 @@ from llmonkeys._validation import (
 from llmonkeys.distributions import ScaledBeta
 from llmonkeys.estimators import fit_power_law, neg_log_pass_at_k
 from llmonkeys.exponents import default_k_grid
-from llmonkeys.forecast import FORECAST_METHODS, forecast_all, subsample_counts
+from llmonkeys.forecast import (
+    CORE_METHODS,
+    FORECAST_METHODS,
+    forecast_all,
+    subsample_counts,
+)
 from llmonkeys.report import paired_differences
 from llmonkeys.simulation import finite_neg_log_pass_at_k
 from llmonkeys.sweeps import SWEEP_CACHE_ENV, code_version, run_tasks, task_seed
@@ -68,7 +73,7 @@ BACKTEST_K_MAX = 10_000
 #: orders of magnitude, even overflows, when a small budget gives a poor
 #: fit; the synthetic study shows it).
 BACKTEST_METHODS: tuple[str, ...] = tuple(
-    m for m in FORECAST_METHODS if m != "tail-index"
+    m for m in CORE_METHODS if m != "tail-index"
 )
 
 #: Exponent estimators compared by the synthetic study.
@@ -77,7 +82,7 @@ BACKTEST_METHODS: tuple[str, ...] = tuple(
 
 
 def _check_methods(methods: Sequence[str] | None) -> tuple[str, ...]:
-    chosen = FORECAST_METHODS if methods is None else tuple(methods)
+    chosen = CORE_METHODS if methods is None else tuple(methods)
     unknown = [m for m in chosen if m not in FORECAST_METHODS]
     if unknown or not chosen:
         raise ValueError(
@@ -216,7 +221,7 @@ def synthetic_study(
     horizons : sequence of int
         Forecast budgets as multiples of ``n``.
     methods : sequence of str, optional
-        Forecasting methods; all of :data:`FORECAST_METHODS` by default.
+        Forecasting methods; the six of :data:`CORE_METHODS` by default.
     scale_method : {"paper", "fit"} or float, default "paper"
         How the distributional methods set the scale of the fitted law
         (see :func:`~llmonkeys.forecast.forecast_all`).
