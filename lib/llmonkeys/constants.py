@@ -17,6 +17,13 @@ __all__ = [
     "JONES2025_EXTRAPOLATION_FACTOR",
 ]
 
+#: Names of ``__all__`` reached as ``lm.constants.<name>`` only (constants
+#: that serve one chapter); ``llmonkeys`` re-exports the others.
+_MODULE_ONLY: tuple[str, ...] = (
+    "JONES2025_WITHIN_ORDER_OF_MAGNITUDE",
+    "JONES2025_EXTRAPOLATION_FACTOR",
+)
+
 #: Seed of every chapter's random generator.
 SEED = 20250226
 

@@ -101,6 +101,7 @@ __all__ = [
 #: Names of ``__all__`` reached as ``lm.distributions.<name>`` only (result types
 #: and lower-level helpers); ``llmonkeys`` re-exports the others.
 _MODULE_ONLY: tuple[str, ...] = (
+    "log_corrected_beta_binomial_logpmf",
     "Mixture",
     "SuccessDistribution",
     "PowerLawAsymptote",

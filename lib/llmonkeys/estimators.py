@@ -56,6 +56,9 @@ __all__ = [
 #: Names of ``__all__`` reached as ``lm.estimators.<name>`` only (result types
 #: and lower-level helpers); ``llmonkeys`` re-exports the others.
 _MODULE_ONLY: tuple[str, ...] = (
+    "check_stopped_counts",
+    "stopped_pass_at_k",
+    "stopped_neg_log_pass_at_k",
     "pass_at_k_curve",
     "PowerLawFit",
     "log_fail_ratio",

@@ -153,6 +153,7 @@ __all__ = [
 #: Names of ``__all__`` reached as ``lm.fits.<name>`` only (result types
 #: and lower-level helpers); ``llmonkeys`` re-exports the others.
 _MODULE_ONLY: tuple[str, ...] = (
+    "fit_scaled_kumaraswamy_binomial",
     "fit_beta_binomial_mixture",
     "require_converged",
     "DistributionFit",

@@ -67,7 +67,7 @@ def least_squares_stopped(
     infinite (nothing solved yet) or 0 (everything solved) are dropped.
     """
     k = np.unique(np.round(np.geomspace(1, budget, 20))).astype(np.int64)
-    y = lm.stopped_neg_log_pass_at_k(n, c, k, batch_size)
+    y = lm.estimators.stopped_neg_log_pass_at_k(n, c, k, batch_size)
     keep = np.isfinite(y) & (y > 0)
     return lm.fit_power_law(k[keep], y[keep])
 
@@ -124,7 +124,7 @@ def _backtest_task(
     rows = []
     for budget in budgets:
         k = horizons(budget, cap)
-        truth = lm.stopped_neg_log_pass_at_k(n, c, k, batch_size)
+        truth = lm.estimators.stopped_neg_log_pass_at_k(n, c, k, batch_size)
         values = curve_forecasts(n, c, budget, k, batch_size, methods)
         for method, f in values.items():
             score, within = _scores(f, truth)
@@ -361,7 +361,7 @@ def plot_bon_forecasts(
     for ax, model in zip(axes[0], models, strict=True):
         g = counts[counts["model"] == model]
         n, c = g["n"].to_numpy(), g["c"].to_numpy()
-        y = lm.stopped_neg_log_pass_at_k(n, c, k_all, batch_size)
+        y = lm.estimators.stopped_neg_log_pass_at_k(n, c, k_all, batch_size)
         ok = np.isfinite(y) & (y > 0)
         ax.plot(k_all[ok], y[ok], "o", ms=3, color="0.3",
                 label="all attempts (truth)")

@@ -95,7 +95,7 @@ def exponent_estimates(n: int | NDArray, c: NDArray) -> dict[str, float]:
     except ValueError:
         pass
     out["Kumaraswamy-binomial tail index"] = _safe(
-        lambda: lm.fit_scaled_kumaraswamy_binomial(n, c).alpha)
+        lambda: lm.fits.fit_scaled_kumaraswamy_binomial(n, c).alpha)
     out["binned Beta"] = _safe(lambda: fit_binned_law(n, c, "beta").alpha)
     out["binned Kumaraswamy"] = _safe(
         lambda: fit_binned_law(n, c, "kumaraswamy").alpha)
