@@ -9,6 +9,8 @@ from scipy import stats
 import llmonkeys as lm
 from llmonkeys import power as pw
 
+_log_corrected = lm.distributions.log_corrected_beta_binomial_logpmf
+
 
 def _zero_inflated_logpmf(n, pi, a, b):
     c = np.arange(n + 1.0)
@@ -49,7 +51,7 @@ def test_count_grid_sums_a_count_law_accurately():
     assert c.size < 700 and c[0] == 0 and c[-1] == 10_000
     assert np.all(np.diff(c) > 0)
     for gamma in (0.0, 1.0, -1.0):
-        lg = lm.distributions.log_corrected_beta_binomial_logpmf(c, 10_000, 0.3, 3.0, gamma)
+        lg = _log_corrected(c, 10_000, 0.3, 3.0, gamma)
         np.testing.assert_allclose(w @ np.exp(lg), 1.0, atol=2e-6)
 
 
@@ -59,9 +61,9 @@ def test_grid_kl_agrees_with_the_full_sum():
     c, w = pw.count_grid(n)
     model = pw.beta_binomial_model()
     kl_full, _ = pw.kl_projection(
-        model, n, full, lm.distributions.log_corrected_beta_binomial_logpmf(full, n, 0.3, 3.0, 1.0))
+        model, n, full, _log_corrected(full, n, 0.3, 3.0, 1.0))
     kl_grid, _ = pw.kl_projection(
-        model, n, c, lm.distributions.log_corrected_beta_binomial_logpmf(c, n, 0.3, 3.0, 1.0), w)
+        model, n, c, _log_corrected(c, n, 0.3, 3.0, 1.0), w)
     np.testing.assert_allclose(kl_grid, kl_full, rtol=1e-4)
 
 
@@ -109,7 +111,7 @@ def test_log_corrected_mixture_contains_both_laws():
                                stats.betabinom.logpmf(c, 20, 0.3, 3.0), rtol=1e-12)
     np.testing.assert_allclose(
         model.logpmf(np.r_[theta, 1.0], c, 20.0),
-        lm.distributions.log_corrected_beta_binomial_logpmf(c, 20, 0.3, 3.0, 1.0), rtol=1e-12)
+        _log_corrected(c, 20, 0.3, 3.0, 1.0), rtol=1e-12)
     mid = np.exp(model.logpmf(np.r_[theta, 0.4], c, 20.0))
     np.testing.assert_allclose(mid.sum(), 1.0, rtol=1e-12)
 
