@@ -201,3 +201,31 @@ def test_fitted_curves_ratio_panel_goes_log_for_large_misfits():
     assert ratio_a.get_yscale() == "linear"  # a 10% misfit stays linear
     assert ratio_b.get_yscale() == "log"  # a many-fold misfit goes log
     plt.close(fig)
+
+
+def test_power_curves_compact_legends_off_the_panels():
+    rows = [{"question": q, "alternative": alt, "n": n, "problems": p,
+             "power": p / (p + 100 / n)}
+            for q, alts in [("tail", ["gamma = 1", "gamma = -1"]),
+                            ("zeros", ["truth: zeros", "truth: tail"])]
+            for alt in alts for n in (100, 1000) for p in (2, 20, 200)]
+    fig = plotting.plot_power_curves(pd.DataFrame(rows), design_problems=128)
+    left, right = fig.axes
+    # Colour = attempts, in one figure legend; line style = each panel's
+    # alternatives, in a legend of that panel: 2 + 2 + 2 entries, not 8.
+    (colours,) = fig.legends
+    assert colours.get_title().get_text() == "attempts n"
+    assert [t.get_text() for t in colours.get_texts()] == ["100", "1,000"]
+    for ax, alts in [(left, ["gamma = 1", "gamma = -1"]),
+                     (right, ["truth: zeros", "truth: tail"])]:
+        legend = ax.get_legend()
+        assert [t.get_text() for t in legend.get_texts()] == alts
+        assert [h.get_linestyle() for h in legend.legend_handles] == ["-", "--"]
+    fig.canvas.draw()
+    panels = [ax.get_window_extent() for ax in fig.axes]
+    for legend in [colours, left.get_legend(), right.get_legend()]:
+        box = legend.get_window_extent()
+        assert not any(box.overlaps(p) for p in panels)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="power"):
+        plotting.plot_power_curves(pd.DataFrame(rows).drop(columns="power"))

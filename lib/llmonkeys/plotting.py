@@ -18,7 +18,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike
 
 from llmonkeys.estimators import PowerLawFit
@@ -194,6 +196,12 @@ def _legend_below(fig: Figure, axes: Sequence[Axes], ncols: int = 3,
                 labels.append(label)
     fig.legend(handles, labels, loc="outside lower center", ncols=ncols,
                frameon=False, **kwargs)
+
+
+def _legend_columns(fig: Figure, column_inches: float = 3.0) -> int:
+    """How many legend columns of ``column_inches`` the (sub)figure holds."""
+    width = fig.bbox.width / fig.dpi
+    return max(1, int(width // column_inches))
 
 
 def _plain_log_y(ax: Axes) -> None:
@@ -1245,6 +1253,7 @@ def plot_curves_against_truth(
     errors: bool = True,
     axes: Sequence[Axes] | None = None,
     title: str | None = None,
+    legend_below: bool | None = None,
 ) -> Figure:
     r"""Estimated curves beside a reference curve, and their relative errors.
 
@@ -1267,11 +1276,15 @@ def plot_curves_against_truth(
         default.
     title : str, optional
         Title of the left panel.
+    legend_below : bool, optional
+        Put the legend below the panels, off the data, as a legend of the
+        (sub)figure holding ``axes``; otherwise inside the left panel. By
+        default below when the function makes its own figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure.
+        The figure (the subfigure holding ``axes``, if they lie in one).
 
     Raises
     ------
@@ -1281,9 +1294,11 @@ def plot_curves_against_truth(
     names = list(dict.fromkeys(curves["curve"].astype(str)))
     if reference not in names:
         raise ValueError(f"reference {reference!r} is not a curve; got {names}")
+    if legend_below is None:
+        legend_below = axes is None
     if axes is None:
         if errors:
-            _, axes = plt.subplots(1, 2, figsize=(6.5, 3.4))
+            _, axes = plt.subplots(1, 2, figsize=(6.5, 3.8), layout="constrained")
         else:
             _, ax = plt.subplots()
             axes = [ax]
@@ -1312,7 +1327,10 @@ def plot_curves_against_truth(
     axes[0].set_yscale("log")
     axes[0].set_xlabel("attempts $k$")
     axes[0].set_ylabel(r"$-\log \mathrm{pass}_D@k$")
-    axes[0].legend(loc="lower left", fontsize="small")
+    if legend_below:
+        _legend_below(fig, [axes[0]], ncols=_legend_columns(fig, 2.2))
+    else:
+        axes[0].legend(loc="lower left", fontsize="small")
     if errors:
         axes[1].axhline(0.0, color="black", linewidth=1.2)
         axes[1].set_xscale("log")
@@ -1329,6 +1347,7 @@ def plot_decade_slopes(
     highlight: str | None = None,
     ax: Axes | None = None,
     title: str | None = None,
+    legend_below: bool | None = None,
 ) -> Figure:
     r"""Least-squares log-log slope of each model's curve, decade by decade.
 
@@ -1345,12 +1364,19 @@ def plot_decade_slopes(
         Axes to draw on; a new figure by default.
     title : str, optional
         Axes title.
+    legend_below : bool, optional
+        Put the legend below the axes, off the data, as a legend of the
+        (sub)figure holding ``ax``; otherwise inside the axes. By default
+        below when the function makes its own figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure; each slope is drawn at the decade's geometric centre.
+        The figure (the subfigure holding ``ax``, if it lies in one); each
+        slope is drawn at the decade's geometric centre.
     """
+    if legend_below is None:
+        legend_below = ax is None
     fig, ax = _axes(ax)
     models = list(dict.fromkeys(table["model"].astype(str)))
     colours = model_palette(models, "colorblind")
@@ -1363,11 +1389,14 @@ def plot_decade_slopes(
                 linewidth=2.2 if strong else 1.0,
                 markersize=6 if strong else 4, label=model, zorder=3 if strong else 2)
     ax.set_xscale("log")
-    ax.set_xlabel("attempts $k$ (centre of the decade)")
+    ax.set_xlabel("attempts $k$ (decade centre)")
     ax.set_ylabel("slope $b$ fitted within the decade")
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper left", fontsize="small")
+    if legend_below:
+        _legend_below(fig, [ax], ncols=_legend_columns(fig, 2.2))
+    else:
+        ax.legend(loc="upper left", fontsize="small")
     return fig
 
 
@@ -1658,7 +1687,9 @@ def plot_power_curves(
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, panels side by side, the legend below.
+        The figure, panels side by side; below each panel a legend of its
+        line styles (its alternatives), below them one legend of the
+        colours (the numbers of attempts).
 
     Raises
     ------
@@ -1683,7 +1714,7 @@ def plot_power_curves(
                 if line.empty:
                     continue
                 ax.plot(line["problems"], line["power"], linestyle=style,
-                        color=colours[n], label=f"n = {n:,}, {alt}")
+                        color=colours[n])
         if design_problems is not None:
             ax.axvline(design_problems, color="0.3", linewidth=0.8)
         if target is not None:
@@ -1692,7 +1723,16 @@ def plot_power_curves(
         ax.set_xlabel("problems P")
         ax.set_title(question, fontsize="medium")
         ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+        # The panel's alternatives, in grey, just below its x label.
+        keys = [Line2D([], [], color="0.3", linestyle=style)
+                for style in styles[: len(alternatives)]]
+        ax.legend(keys, alternatives[: len(styles)], loc="upper center",
+                  bbox_to_anchor=(0.5, 0.0), frameon=False,
+                  bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-40,
+                                             units="points"))
     axes[0][0].set_ylabel("power (5% level)")
     axes[0][0].set_ylim(0, 1.02)
-    _legend_below(fig, axes[0], ncols=2, fontsize="small")
+    keys = [Line2D([], [], color=colours[n]) for n in ns]
+    fig.legend(keys, [f"{n:,}" for n in ns], title="attempts n",
+               loc="outside lower center", ncols=len(ns), frameon=False)
     return fig
