@@ -96,11 +96,13 @@ __all__ = [
     "BetaLogTail",
     "ZeroInflated",
     "Mixture",
+    "inflate_at_zero",
 ]
 
 #: Names of ``__all__`` reached as ``lm.distributions.<name>`` only (result types
 #: and lower-level helpers); ``llmonkeys`` re-exports the others.
 _MODULE_ONLY: tuple[str, ...] = (
+    "inflate_at_zero",
     "log_corrected_beta_binomial_logpmf",
     "Mixture",
     "SuccessDistribution",
@@ -404,6 +406,43 @@ def scaled_beta_binomial_logpmf(
             + _log_beta_integral(al + c_a, be, n_a - c_a, s_a)
             - _betaln(al, be)
         )
+
+
+def inflate_at_zero(
+    base: NDArray[np.float64], c: ArrayLike, log_pi: ArrayLike, log_rest: ArrayLike
+) -> NDArray[np.float64]:
+    r"""Add a point mass at :math:`p = 0` to a law of counts, in log space.
+
+    The one formula behind every zero-inflated log-pmf of the package:
+    :math:`\log[(1-\pi) f(c)]` for :math:`c > 0` and
+    :math:`\log[\pi + (1-\pi) f(0)]` for :math:`c = 0`. Callers pass
+    :math:`\log\pi` and :math:`\log(1-\pi)` computed in the way that is
+    stable for their parametrisation (``log``/``log1p`` of :math:`\pi`, or
+    ``log_expit`` of its logit).
+
+    Parameters
+    ----------
+    base : numpy.ndarray
+        :math:`\log f(c)`, the log-pmf without the point mass.
+    c : array_like of int
+        The counts ``base`` is evaluated at (broadcasting with ``base``).
+    log_pi, log_rest : array_like
+        :math:`\log\pi` and :math:`\log(1-\pi)`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The zero-inflated log-pmf, of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lp = inflate_at_zero(np.log([0.5, 0.5]), [0, 1], np.log(0.2), np.log(0.8))
+    >>> np.exp(lp).round(12).tolist()
+    [0.6, 0.4]
+    """
+    return np.where(np.asarray(c) > 0, log_rest + base,
+                    np.logaddexp(log_pi, log_rest + base))
 
 
 def scaled_kumaraswamy_binomial_logpmf(

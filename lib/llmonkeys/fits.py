@@ -126,6 +126,7 @@ from llmonkeys.distributions import (
     Mixture,
     ScaledBeta,
     ScaledKumaraswamy,
+    inflate_at_zero,
     scaled_beta_binomial_logpmf,
     scaled_kumaraswamy_binomial_logpmf,
 )
@@ -1642,10 +1643,7 @@ def _zi_loglik(theta: NDArray, n: NDArray, c: NDArray, scale: float) -> float:
     pi = 1.0 / (1.0 + math.exp(-theta[0]))
     logp = scaled_beta_binomial_logpmf(c, n, math.exp(theta[1]),
                                        math.exp(theta[2]), scale)
-    zero = c == 0
-    out = np.where(zero, np.logaddexp(math.log(pi), math.log1p(-pi) + logp),
-                   math.log1p(-pi) + logp)
-    return float(out.sum())
+    return float(inflate_at_zero(logp, c, math.log(pi), math.log1p(-pi)).sum())
 
 
 def _best(fun: Callable, starts: list, bounds: list) -> tuple[float, NDArray]:

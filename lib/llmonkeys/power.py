@@ -47,7 +47,10 @@ from llmonkeys._validation import (
     check_int,
     check_positive_scalar,
 )
-from llmonkeys.distributions import log_corrected_beta_binomial_logpmf
+from llmonkeys.distributions import (
+    inflate_at_zero,
+    log_corrected_beta_binomial_logpmf,
+)
 
 __all__ = [
     "CountModel",
@@ -148,9 +151,8 @@ def zero_inflated_model(*, light: bool = False) -> CountModel:
         ``theta = (log alpha, log beta, logit pi)``.
     """
     def logpmf(theta: NDArray, c: NDArray, n: float) -> NDArray:
-        base = _bb(theta, c, n)
-        log_pi, log_rest = log_expit(theta[2]), log_expit(-theta[2])
-        return np.where(c > 0, log_rest + base, np.logaddexp(log_pi, log_rest + base))
+        return inflate_at_zero(_bb(theta, c, n), c, log_expit(theta[2]),
+                               log_expit(-theta[2]))
 
     alpha_box = (0.0, _LOG_SHAPE[1]) if light else _LOG_SHAPE
     a0 = (0.0, 0.7) if light else (math.log(0.3), 0.0)

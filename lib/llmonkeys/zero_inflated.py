@@ -35,6 +35,7 @@ from llmonkeys._validation import check_problem_counts
 from llmonkeys.distributions import (
     ScaledBeta,
     ZeroInflated,
+    inflate_at_zero,
     scaled_beta_binomial_logpmf,
 )
 from llmonkeys.fits import fit_scaled_beta_binomial
@@ -131,8 +132,7 @@ def zero_inflated_beta_binomial_logpmf(
     base = scaled_beta_binomial_logpmf(c, n, alpha, beta, scale)
     with np.errstate(divide="ignore"):
         log_pi, log_rest = np.log(pi), np.log1p(-pi)
-    solved = np.asarray(c) > 0
-    return np.where(solved, log_rest + base, np.logaddexp(log_pi, log_rest + base))
+    return inflate_at_zero(base, c, log_pi, log_rest)
 
 
 def _nll(theta: NDArray[np.float64], n: NDArray[np.float64],
@@ -140,8 +140,7 @@ def _nll(theta: NDArray[np.float64], n: NDArray[np.float64],
     a, b = math.exp(theta[0]), math.exp(theta[1])
     base = scaled_beta_binomial_logpmf(c, n, a, b, scale)
     if theta.size == 3:
-        log_pi, log_rest = log_expit(theta[2]), log_expit(-theta[2])
-        lp = np.where(c > 0, log_rest + base, np.logaddexp(log_pi, log_rest + base))
+        lp = inflate_at_zero(base, c, log_expit(theta[2]), log_expit(-theta[2]))
     else:  # the plain beta-binomial
         lp = base
     value = -float(lp @ w)
