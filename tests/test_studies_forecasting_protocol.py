@@ -38,7 +38,7 @@ def test_paired_difference_known_values():
 
 
 def test_horizons():
-    h = fp.horizons(100, 10_000, num=4)
+    h = lm.forecast.forecast_horizons(100, 10_000, num=4)
     assert h[-1] == 10_000 and h[0] > 100 and np.all(np.diff(h) > 0)
 
 

@@ -71,6 +71,7 @@ from llmonkeys._validation import (
     as_generator,
     check_choice,
     check_counts,
+    check_int,
     check_positive_scalar,
     check_probability_scalar,
     check_problem_counts,
@@ -94,6 +95,7 @@ __all__ = [
     "SUBSAMPLE_N_MAX",
     "subsample_counts",
     "truncate_stopped_counts",
+    "forecast_horizons",
     "tail_cutoff",
     "fit_tail_prior",
     "posterior_failure_rate",
@@ -262,6 +264,48 @@ def subsample_counts(
     gen = as_generator(rng)
     out = gen.hypergeometric(c_arr, n_arr - c_arr, b_arr)
     return np.asarray(out, dtype=np.int64).reshape(n_arr.shape)
+
+
+def forecast_horizons(budget: int, k_max: int, num: int = 12) -> NDArray[np.int64]:
+    """Log-spaced whole budgets beyond ``budget``, ending at ``k_max``.
+
+    The horizons at which the backtests score a forecast made from
+    ``budget`` attempts per problem: ``num`` points geometrically spaced
+    from ``budget`` (excluded) to ``k_max``, rounded, without repeats.
+
+    Parameters
+    ----------
+    budget : int
+        Attempts the forecast is made from, ``>= 1``.
+    k_max : int
+        The farthest horizon, ``> budget``.
+    num : int, default 12
+        Points of the geometric grid, ``>= 1`` (fewer remain if rounding
+        merges some).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Increasing budgets in ``(budget, k_max]``, the last ``k_max``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is not a whole number in its range, or
+        ``k_max <= budget``.
+
+    Examples
+    --------
+    >>> forecast_horizons(100, 10_000, num=4).tolist()
+    [316, 1000, 3162, 10000]
+    """
+    b = check_int(budget, "budget", minimum=1)
+    top = check_int(k_max, "k_max", minimum=1)
+    m = check_int(num, "num", minimum=1)
+    if top <= b:
+        raise ValueError(f"k_max must be > budget; got k_max={top}, budget={b}")
+    grid = np.unique(np.round(np.geomspace(b, top, m + 1)[1:]))
+    return grid[grid > b].astype(np.int64)
 
 
 def truncate_stopped_counts(

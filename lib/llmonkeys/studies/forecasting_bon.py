@@ -25,7 +25,6 @@ from llmonkeys._validation import as_float_array, check_int
 __all__ = [
     "CURVE_METHODS",
     "LABELS",
-    "horizons",
     "least_squares_stopped",
     "curve_forecasts",
     "bon_backtest",
@@ -47,14 +46,8 @@ CURVE_METHODS: tuple[str, ...] = (
     "least-squares", "distributional", "tail-index", "empirical-bayes")
 
 
-def horizons(budget: int, k_max: int, num: int = 12) -> NDArray[np.int64]:
-    """Log-spaced integer budgets in ``(budget, k_max]``, ending at ``k_max``."""
-    grid = np.unique(np.round(np.geomspace(budget, k_max, num + 1)[1:]))
-    return grid[grid > budget].astype(np.int64)
-
-
 def _rng(seed: int, *key: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+    return np.random.default_rng(lm.sweeps.task_seed(seed, *key))
 
 
 def least_squares_stopped(
@@ -123,7 +116,7 @@ def _backtest_task(
         n, c = n0[idx], c0[idx]
     rows = []
     for budget in budgets:
-        k = horizons(budget, cap)
+        k = lm.forecast.forecast_horizons(budget, cap)
         truth = lm.estimators.stopped_neg_log_pass_at_k(n, c, k, batch_size)
         values = curve_forecasts(n, c, budget, k, batch_size, methods)
         for method, f in values.items():
@@ -150,8 +143,8 @@ def bon_backtest(
     the prompts of each model with replacement (a bootstrap over prompts
     within model, seeded by ``(seed, model, replicate)``). In each, the
     record truncated at each budget forecasts the curve at
-    :func:`horizons` in ``(budget, cap]``, and the truth is the unbiased
-    stopped curve of the same prompts' full records
+    :func:`llmonkeys.forecast.forecast_horizons` in ``(budget, cap]``, and
+    the truth is the unbiased stopped curve of the same prompts' full records
     (:func:`llmonkeys.estimators.stopped_neg_log_pass_at_k`). Horizons
     where the truth is 0 (every prompt broken) are not scored. Each
     (model, replicate) is a task of :func:`llmonkeys.sweeps.run_tasks`,
@@ -365,7 +358,7 @@ def plot_bon_forecasts(
         ok = np.isfinite(y) & (y > 0)
         ax.plot(k_all[ok], y[ok], "o", ms=3, color="0.3",
                 label="all attempts (truth)")
-        k = horizons(budget, cap, num=30)
+        k = lm.forecast.forecast_horizons(budget, cap, num=30)
         for (name, f), ls in zip(curve_forecasts(n, c, budget, k, batch_size,
                                                  methods).items(),
                                  styles, strict=True):

@@ -166,12 +166,6 @@ def real_exponent_protocol(
     return df
 
 
-def horizons(budget: int, k_max: int, num: int = 12) -> NDArray[np.int64]:
-    """Log-spaced integer budgets in ``(budget, k_max]``, ending at ``k_max``."""
-    grid = np.unique(np.round(np.geomspace(budget, k_max, num + 1)[1:]))
-    return grid[grid > budget].astype(np.int64)
-
-
 def _curve_error(forecast: NDArray, truth: NDArray) -> float:
     with np.errstate(all="ignore"):
         return float(np.mean(np.abs(forecast - truth) / truth))
@@ -209,15 +203,16 @@ def allocation_backtest(
     replicate and policy, replay the policy on the counts
     (:func:`llmonkeys.allocation.allocate_attempts`), fit each of
     ``fits`` to the allocated counts and score its curve at
-    :func:`horizons` up to ``k_max`` against the full-data curve (mean
-    relative error). Policies share nothing but the replicate index.
+    :func:`llmonkeys.forecast.forecast_horizons` up to ``k_max`` against
+    the full-data curve (mean relative error). Policies share nothing but
+    the replicate index.
     ``"forecast-variance"`` targets the farthest horizon, ``k_max``.
     """
     rows = []
     for m, (model, g) in enumerate(counts.groupby("model", observed=True)):
         n, c = g["n"].to_numpy(), g["c"].to_numpy()
         for b in budgets:
-            k = horizons(b, k_max)
+            k = lm.forecast.forecast_horizons(b, k_max)
             truth = lm.neg_log_pass_at_k(n, c, k)
             for r in range(n_reps):
                 for j, policy in enumerate(policies):
@@ -361,7 +356,7 @@ def curve_backtest(
     """Backtest the curve forecasts ``ratio`` times beyond the budget.
 
     Per model, ``k_max = min(n)`` and the budget is ``k_max // ratio``
-    attempts per problem; forecasts at :func:`horizons` in
+    attempts per problem; forecasts at :func:`llmonkeys.forecast.forecast_horizons` in
     ``(budget, k_max]`` are scored by their mean relative error against
     the full-data curve.
     """
@@ -372,7 +367,7 @@ def curve_backtest(
         budget = k_max // ratio
         if budget < 2:
             continue
-        k = horizons(budget, k_max)
+        k = lm.forecast.forecast_horizons(budget, k_max)
         truth = lm.neg_log_pass_at_k(n, c, k)
         for r in range(n_reps):
             sub = lm.forecast.subsample_counts(n, c, budget, _rng(seed, mi, ratio, r))
